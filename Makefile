@@ -1,0 +1,44 @@
+# The course's entry points. `make lab` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+
+.PHONY: lab test unit notebooks lint release clean
+
+# A virtual environment with the course installed (editable) and its extras.
+$(VENV)/.installed-lab: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e ".[lab]"
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e ".[lab,test]"
+	touch $@ $(VENV)/.installed-lab
+
+## Set up and open the course in JupyterLab on the first lesson.
+lab: $(VENV)/.installed-lab
+	$(BIN)/jupyter lab notebooks/01_the_neuron.ipynb
+
+## Set up and run the whole test suite: unit tests, lint, and every notebook under strict nbval.
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+## Unit tests only (fast).
+unit: $(VENV)/.installed-test
+	$(BIN)/python -m pytest tests
+
+## Re-execute every lesson in place, top to bottom, and strip volatile metadata.
+## This is the one canonical way to refresh the outputs that nbval compares.
+notebooks: $(VENV)/.installed-test
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) build *.egg-info

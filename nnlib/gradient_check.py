@@ -1,0 +1,78 @@
+r"""Gradient checking (lesson 05): compare backpropagation with finite differences.
+
+For each parameter $\theta_i$, the centred difference
+
+$$\frac{\partial J}{\partial \theta_i} \approx \frac{J(\theta_i + \varepsilon) -
+J(\theta_i - \varepsilon)}{2 \varepsilon}$$
+
+has an error of order $\varepsilon^2$. The check reports the relative error
+$\lVert g - \tilde g \rVert / (\lVert g \rVert + \lVert \tilde g \rVert)$ between the
+backpropagated gradient $g$ and the numerical one $\tilde g$: below about $10^{-7}$ in float64
+means the backward pass is right. Everything is computed in float64.
+"""
+
+import numpy as np
+
+from .backprop import run_backward
+from .costs import default_cost, get_cost, prepare_targets
+from .forward import default_output_activation, n_layers, run_forward
+from .regularization import weight_penalty
+
+
+def numerical_gradients(parameters, X, Y, hidden_activation="relu", output_activation=None,
+                        cost=None, epsilon=1e-6, l2=0.0, l1=0.0):
+    """Centred finite-difference gradients ``{"dW1": ..., "db1": ...}`` in float64."""
+    params = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
+    X = np.asarray(X, dtype=np.float64)
+    L = n_layers(params)
+    output_activation = output_activation or default_output_activation(params[f"W{L}"].shape[1])
+    A, _ = run_forward(X, params, hidden_activation, output_activation)
+    Y = prepare_targets(Y, A)
+    cost_fn = get_cost(cost or default_cost(A.shape[1])).function
+
+    def J():
+        A, _ = run_forward(X, params, hidden_activation, output_activation)
+        return cost_fn(A, Y) + weight_penalty(params, l2, l1)
+
+    grads = {}
+    for key, theta in params.items():
+        g = np.zeros_like(theta)
+        for i in np.ndindex(theta.shape):
+            old = theta[i]
+            theta[i] = old + epsilon
+            plus = J()
+            theta[i] = old - epsilon
+            minus = J()
+            theta[i] = old
+            g[i] = (plus - minus) / (2 * epsilon)
+        grads[f"d{key}"] = g
+    return grads
+
+
+def relative_error(a, b):
+    r"""$\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$ (0 when both are 0)."""
+    a, b = np.ravel(a), np.ravel(b)
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
+
+
+def gradient_check(parameters, X, Y, hidden_activation="relu", output_activation=None,
+                   cost=None, epsilon=1e-6, l2=0.0, l1=0.0):
+    """Relative error between backpropagation's and finite differences' gradients (float64).
+
+    Takes the same arguments as the forward and backward passes; use a small network and a
+    handful of examples, since every parameter costs two forward passes.
+    Returns a float: below ~1e-7 is right, above ~1e-4 means a bug.
+    """
+    params = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
+    X = np.asarray(X, dtype=np.float64)
+    L = n_layers(params)
+    output_activation = output_activation or default_output_activation(params[f"W{L}"].shape[1])
+    A, cache = run_forward(X, params, hidden_activation, output_activation)
+    cost_name = get_cost(cost or default_cost(A.shape[1])).name
+    analytic = run_backward(params, cache, prepare_targets(Y, A), cost_name, l2, l1)
+    numeric = numerical_gradients(params, X, Y, hidden_activation, output_activation,
+                                  cost_name, epsilon, l2, l1)
+    keys = sorted(analytic)
+    return relative_error(np.concatenate([analytic[k].ravel() for k in keys]),
+                          np.concatenate([numeric[k].ravel() for k in keys]))
