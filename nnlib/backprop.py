@@ -2,8 +2,8 @@ r"""Backpropagation and gradient descent (lesson 05).
 
 Going backwards from the cost, the chain rule gives for each layer $l = L, \dots, 1$:
 
-$$dZ_l = dA_l \odot g_l'(Z_l), \quad dW_l = A_{l-1}^\top dZ_l, \quad db_l = \textstyle\sum_i dZ_l[i],
-\quad dA_{l-1} = dZ_l W_l^\top$$
+$$dZ_l = dA_l \odot g_l'(Z_l), \quad dW_l = A_{l-1}^\top dZ_l,
+\quad db_l = \textstyle\sum_i dZ_l[i], \quad dA_{l-1} = dZ_l W_l^\top$$
 
 where $dX$ means $\partial J / \partial X$ and the $1/m$ of the average cost is already in
 $dA_L$. Two output/cost pairs have a famous shortcut, used here: sigmoid with binary

@@ -1,0 +1,102 @@
+"""The machinery behind every exercise check: run the learner's function on several cases
+and compare with the expected answer.
+
+A check prints one pass line, or raises :class:`CheckFailed` (an ``AssertionError``, so
+nbgrader and pytest count it as a failure) saying which case failed, what was expected, what
+was given, and a hint. It never shows the reference code, and a learner's exception (including
+the ``NotImplementedError`` of an unfinished exercise) becomes a clear failure, not a crash.
+"""
+
+from collections import namedtuple
+
+import numpy as np
+
+Case = namedtuple("Case", ["description", "args", "expected"])
+Case.__doc__ = """One test case: a description, the arguments to call with, the expected result."""
+
+
+class CheckFailed(AssertionError):
+    """An exercise check did not pass; the message says why and how to fix it."""
+
+
+def summarize(value):
+    """A short description of a value for a failure message: shape, dtype and a few numbers."""
+    if isinstance(value, np.ndarray):
+        flat = np.array2string(value.ravel()[:6], precision=4, separator=", ")
+        more = ", ..." if value.size > 6 else ""
+        return f"array of shape {value.shape}, dtype {value.dtype}: {flat[:-1]}{more}]"
+    return f"{type(value).__name__} {value!r}"
+
+
+def compare(got, expected, rtol=1e-4, atol=1e-6):
+    """``None`` if ``got`` matches ``expected`` (numbers or arrays, same shape), else the
+    reason it does not."""
+    if isinstance(expected, (tuple, list)) and not isinstance(got, np.ndarray):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"expected {len(expected)} values, got {summarize(got)}"
+        for index, (g, e) in enumerate(zip(got, expected)):
+            reason = compare(g, e, rtol, atol)
+            if reason:
+                return f"value {index}: {reason}"
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            keys = sorted(got) if isinstance(got, dict) else None
+            return f"expected a dict with keys {sorted(expected)}, got {keys or summarize(got)}"
+        for key in expected:
+            reason = compare(got[key], expected[key], rtol, atol)
+            if reason:
+                return f"{key!r}: {reason}"
+        return None
+    if got is None:
+        return "got None: did you forget to `return` the result?"
+    try:
+        got_array = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"expected numbers, got {summarize(got)}"
+    expected_array = np.asarray(expected, dtype=np.float64)
+    if got_array.shape != expected_array.shape:
+        return f"expected shape {expected_array.shape}, got shape {got_array.shape}"
+    if not np.all(np.isfinite(got_array)):
+        return f"the result contains NaN or infinity: {summarize(np.asarray(got))}"
+    if not np.allclose(got_array, expected_array, rtol=rtol, atol=atol):
+        worst = np.unravel_index(np.argmax(np.abs(got_array - expected_array)), got_array.shape)
+        return (f"at index {tuple(int(i) for i in worst)} expected "
+                f"{expected_array[worst]:.6g}, got {got_array[worst]:.6g}")
+    return None
+
+
+def copy_args(args):
+    """Fresh copies of array arguments, so a function that writes into its input cannot
+    spoil the next case."""
+    return tuple(
+        {k: np.copy(v) for k, v in a.items()} if isinstance(a, dict)
+        else np.copy(a) if isinstance(a, np.ndarray) else a
+        for a in args
+    )
+
+
+def run_check(title, function, cases, hint, rtol=1e-4, atol=1e-6):
+    """Call ``function(*case.args)`` for every case and compare with ``case.expected``.
+
+    Prints ``"✔ title: all N cases passed."`` or raises :class:`CheckFailed`.
+    """
+    if not callable(function):
+        raise CheckFailed(f"✘ {title}: expected a function, got {summarize(function)}.")
+    for case in cases:
+        try:
+            got = function(*copy_args(case.args))
+        except NotImplementedError:
+            raise CheckFailed(
+                f"✘ {title}: not implemented yet. Replace `raise NotImplementedError` with "
+                f"your code, run that cell, then run this check again. Hint: {hint}"
+            ) from None
+        except Exception as error:  # the learner's bug must not crash the check
+            raise CheckFailed(
+                f"✘ {title}: on {case.description}, your function raised "
+                f"{type(error).__name__}: {error}. Hint: {hint}"
+            ) from None
+        reason = compare(got, case.expected, rtol, atol)
+        if reason:
+            raise CheckFailed(f"✘ {title}: on {case.description}, {reason}. Hint: {hint}")
+    print(f"✔ {title}: all {len(cases)} cases passed.")
