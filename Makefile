@@ -37,6 +37,10 @@ unit: $(VENV)/.installed-test
 notebooks: $(VENV)/.installed-test
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
+## Write student versions of every lesson to release/ (solutions stubbed, outputs cleared).
+release: $(VENV)/.installed-test
+	$(BIN)/python -m nnlib.assignments release
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 

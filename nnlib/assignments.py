@@ -1,0 +1,185 @@
+"""Classroom assignments: student versions of the lessons, and grading.
+
+Every "your turn" exercise in a lesson is a *solution cell* (nbgrader metadata
+``"solution": true``) whose answer sits between ``### BEGIN SOLUTION`` and
+``### END SOLUTION``, inside a function, with a ``# Hint: ...`` as its first line; the next cell
+is a *graded check cell* (``"grade": true``) that calls a check from :mod:`nnlib.checks`.
+
+``python -m nnlib.assignments release`` writes student versions of every lesson to
+``release/``: each answer becomes ``raise NotImplementedError("<the hint>")`` and all outputs
+are cleared; everything else is unchanged and the source notebooks are never touched.
+``python -m nnlib.assignments grade NOTEBOOK...`` runs learners' notebooks and reports each
+check with its points. The lessons also work with nbgrader as they are.
+"""
+
+import argparse
+import copy
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\s*$")
+END = re.compile(r"^\s*#+\s*END SOLUTION\s*$")
+HINT = re.compile(r"^\s*# Hint:\s*(\S.*)$")
+
+
+class ReleaseError(ValueError):
+    """A lesson's exercise markup is wrong; the message names the notebook and the cell."""
+
+
+def nbgrader(cell):
+    """The cell's nbgrader metadata (an empty dict if it has none)."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def stub_solution(source, where):
+    """Replace each ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` block in ``source`` with
+    ``raise NotImplementedError("<hint>")`` at the block's indentation.
+
+    Raises :class:`ReleaseError` for unbalanced or nested markers, a block without a
+    ``# Hint:`` first line, or a block outside a function body.
+    """
+    out, block = [], None
+    for number, line in enumerate(source.splitlines(), start=1):
+        if BEGIN.match(line):
+            if block is not None:
+                raise ReleaseError(f"{where}: nested BEGIN SOLUTION at line {number} "
+                                   f"(the block from line {block['line']} is not closed).")
+            indent = line[: len(line) - len(line.lstrip())]
+            if not indent:
+                raise ReleaseError(f"{where}: the solution at line {number} must sit inside a "
+                                   "function body, so that the student version still runs.")
+            block = {"line": number, "indent": indent, "hint": None, "lines": 0}
+        elif END.match(line):
+            if block is None:
+                raise ReleaseError(f"{where}: END SOLUTION at line {number} has no BEGIN.")
+            if block["hint"] is None:
+                raise ReleaseError(f"{where}: the solution from line {block['line']} has no "
+                                   "'# Hint: ...' as its first line.")
+            out.append(f"{block['indent']}raise NotImplementedError({block['hint']!r})")
+            block = None
+        elif block is not None:
+            if line.strip() and block["lines"] == 0:
+                hint = HINT.match(line)
+                if not hint:
+                    raise ReleaseError(f"{where}: the first line of the solution from line "
+                                       f"{block['line']} must be '# Hint: <one line>'.")
+                block["hint"] = hint.group(1).strip()
+            block["lines"] += bool(line.strip())
+        else:
+            out.append(line)
+    if block is not None:
+        raise ReleaseError(f"{where}: BEGIN SOLUTION at line {block['line']} has no END.")
+    return "\n".join(out)
+
+
+def exercises(nb, name):
+    """``[(solution_index, check_index), ...]`` after checking the markup of every exercise."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        has_markers = any(BEGIN.match(x) or END.match(x) for x in cell.source.splitlines())
+        if not (nbgrader(cell).get("solution") or has_markers):
+            continue
+        where = f"{name}, cell {index}"
+        if cell.cell_type != "code" or not nbgrader(cell).get("solution"):
+            raise ReleaseError(f"{where}: has solution markers but no nbgrader metadata "
+                               "{'solution': true}.")
+        if not has_markers:
+            raise ReleaseError(f"{where}: is a solution cell without ### BEGIN/END SOLUTION.")
+        stub_solution(cell.source, where)
+        following = nb.cells[index + 1] if index + 1 < len(nb.cells) else None
+        if (following is None or not nbgrader(following).get("grade")
+                or "check_" not in following.source):
+            raise ReleaseError(f"{where}: the exercise has no check: the next cell must be a "
+                               "graded cell (nbgrader 'grade': true) that calls a check_ function.")
+        found.append((index, index + 1))
+    return found
+
+
+def student_version(nb, name):
+    """A copy of the notebook with every solution stubbed out and every output cleared."""
+    student = copy.deepcopy(nb)
+    solutions = {i for i, _ in exercises(nb, name)}
+    student.metadata.pop("widgets", None)
+    for index, cell in enumerate(student.cells):
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        if index in solutions:
+            cell.source = stub_solution(cell.source, f"{name}, cell {index}")
+    return student
+
+
+def lesson_paths():
+    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def release(paths=None, out_dir=None):
+    """Write student versions of ``paths`` (default: every lesson) into ``out_dir`` (default
+    ``release/``). Returns the written paths. Checks every notebook before writing any."""
+    paths = [Path(p) for p in (paths or lesson_paths())]
+    out_dir = Path(out_dir or ROOT / "release").resolve()
+    if any(out_dir == p.resolve().parent for p in paths):
+        raise ReleaseError(f"the output folder {out_dir} holds the source notebooks; "
+                           "choose another one (the default is release/).")
+    students = {p.name: student_version(nbformat.read(p, as_version=4), p.name) for p in paths}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, nb in students.items():
+        nbformat.write(nb, out_dir / name)
+        written.append(out_dir / name)
+    return written
+
+
+def grade(path, timeout=600):
+    """Run a learner's notebook top to bottom and return ``[(grade_id, points, passed,
+    message)]`` for each graded check cell."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    results = []
+    for cell in nb.cells:
+        meta = nbgrader(cell)
+        if cell.cell_type == "code" and meta.get("grade"):
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            message = f"{errors[0].ename}: {errors[0].evalue}" if errors else "passed"
+            results.append((meta.get("grade_id", "?"), meta.get("points", 0), not errors,
+                            message.splitlines()[0]))
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m nnlib.assignments", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    rel = commands.add_parser("release", help="write student versions of the lessons")
+    rel.add_argument("notebooks", nargs="*", help="lessons to release (default: all)")
+    rel.add_argument("--out", default=None, help="output folder (default: release/)")
+    grd = commands.add_parser("grade", help="run learners' notebooks and score the checks")
+    grd.add_argument("notebooks", nargs="+")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "release":
+            for path in release(args.notebooks, args.out):
+                print(f"wrote {path}")
+            return 0
+        for path in args.notebooks:
+            results = grade(path)
+            score = sum(points for _, points, passed, _ in results if passed)
+            total = sum(points for _, points, _, _ in results)
+            print(f"{path}: {score}/{total} points")
+            for grade_id, points, passed, message in results:
+                print(f"  {'✔' if passed else '✘'} {grade_id} ({points} pt): {message}")
+        return 0
+    except ReleaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
