@@ -77,5 +77,5 @@ def test_lesson_has_a_graded_exercise_with_a_hint(notebook):
         check = cells[i + 1]
         assert check["metadata"].get("nbgrader", {}).get("grade"), "a graded check follows"
         assert "check_" in source(check)
-        printed = "".join(o.get("text", "") for o in check.get("outputs", []))
+        printed = "".join("".join(o.get("text", "")) for o in check.get("outputs", []))
         assert "✔" in printed, "the check passes on the solution"
