@@ -30,7 +30,11 @@ def summarize(value):
 
 def compare(got, expected, rtol=1e-4, atol=1e-6):
     """``None`` if ``got`` matches ``expected`` (numbers or arrays, same shape), else the
-    reason it does not."""
+    reason it does not. A tuple ``expected`` means several values returned together."""
+    several = isinstance(expected, tuple) and any(
+        isinstance(e, (np.ndarray, tuple, list, dict)) for e in expected)
+    if several and isinstance(got, np.ndarray):
+        return f"expected {len(expected)} values (a tuple), got {summarize(got)}"
     if isinstance(expected, (tuple, list)) and not isinstance(got, np.ndarray):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected {len(expected)} values, got {summarize(got)}"
