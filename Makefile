@@ -24,8 +24,10 @@ lab: $(VENV)/.installed-lab
 	$(BIN)/jupyter lab notebooks/01_the_neuron.ipynb
 
 ## Set up and run the whole test suite: unit tests, lint, and every notebook under strict nbval.
+## (MNIST is fetched and verified first, so no lesson's stored output shows a download.)
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/python -m nnlib download
 	$(BIN)/python -m pytest
 
 ## Unit tests only (fast).
@@ -35,6 +37,7 @@ unit: $(VENV)/.installed-test
 ## Re-execute every lesson in place, top to bottom, and strip volatile metadata.
 ## This is the one canonical way to refresh the outputs that nbval compares.
 notebooks: $(VENV)/.installed-test
+	$(BIN)/python -m nnlib download
 	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
 
 ## Write student versions of every lesson to release/ (solutions stubbed, outputs cleared).

@@ -36,6 +36,7 @@ from .costs import (
     mse,
     softmax_cross_entropy,
 )
+from .data import download_mnist, iterate_minibatches, load_mnist, one_hot, train_val_split
 from .forward import forward_propagation, predict, predict_proba
 from .gradient_check import gradient_check, numerical_gradients
 from .initialization import initialize_parameters
@@ -52,15 +53,19 @@ __all__ = [
     "categorical_cross_entropy",
     "compute_cost",
     "confusion_matrix",
+    "download_mnist",
     "forward_propagation",
     "get_activation",
     "get_cost",
     "gradient_check",
     "initialize_parameters",
+    "iterate_minibatches",
     "leaky_relu",
     "leaky_relu_derivative",
+    "load_mnist",
     "mse",
     "numerical_gradients",
+    "one_hot",
     "predict",
     "predict_proba",
     "relu",
@@ -72,5 +77,6 @@ __all__ = [
     "softmax_derivative",
     "tanh",
     "tanh_derivative",
+    "train_val_split",
     "update_parameters",
 ]

@@ -21,9 +21,13 @@ def main(argv=None):
 
     args = parser.parse_args(argv)
     if args.command == "download":
-        from .data import download_mnist
+        from .data import MNISTDownloadError, download_mnist
 
-        path = download_mnist(args.data_dir, progress=True)
+        try:
+            path = download_mnist(args.data_dir, progress=True)
+        except MNISTDownloadError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
         print(f"MNIST is ready in {path}")
         return 0
     return run_train(args)

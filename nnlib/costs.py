@@ -21,6 +21,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._validation import as_float_array, check_choice, check_finite
+from .data import one_hot
 
 
 def prepare_targets(Y, A, name="Y"):
@@ -35,20 +36,7 @@ def prepare_targets(Y, A, name="Y"):
     if Y.ndim == 1 and n_out > 1:
         if Y.shape[0] != m:
             raise ValueError(f"{name} has {Y.shape[0]} labels but there are {m} examples.")
-        if not np.issubdtype(Y.dtype, np.integer):
-            if not (np.issubdtype(Y.dtype, np.floating) and np.all(Y == np.round(Y))):
-                raise ValueError(
-                    f"{name} of shape {Y.shape} must hold integer class labels 0..{n_out - 1}, "
-                    f"or be one-hot with shape ({m}, {n_out}); got dtype {Y.dtype}."
-                )
-        if Y.min() < 0 or Y.max() >= n_out:
-            raise ValueError(
-                f"{name} holds labels from {Y.min()} to {Y.max()} but the network has {n_out} "
-                f"outputs, so labels must lie in 0..{n_out - 1}."
-            )
-        onehot = np.zeros((m, n_out), dtype=A.dtype)
-        onehot[np.arange(m), Y.astype(np.intp)] = 1
-        return onehot
+        return one_hot(Y, n_out, dtype=A.dtype, name=name)
     if Y.ndim == 1:
         Y = Y.reshape(-1, 1)
     if Y.shape != A.shape:

@@ -59,7 +59,8 @@ def test_layer_forward_check_reports_a_transposed_weight_matrix():
 
 
 def test_layer_forward_check_reports_a_single_value_instead_of_the_pair():
-    with pytest.raises(CheckFailed, match=r"expected 2 values \(a tuple\), got array of shape \(1, 4\)"):
+    message = r"expected 2 values \(a tuple\), got array of shape \(1, 4\)"
+    with pytest.raises(CheckFailed, match=message):
         check_layer_forward(lambda A_prev, W, b: correct_layer_forward(A_prev, W, b)[1])
 
 

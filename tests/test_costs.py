@@ -90,7 +90,7 @@ def test_integer_labels_and_one_hot_give_the_same_cost(probabilities):
 
 def test_labels_out_of_range_are_rejected():
     A = np.full((2, 10), 0.1)
-    with pytest.raises(ValueError, match=r"labels must lie in 0\.\.9"):
+    with pytest.raises(ValueError, match=r"Y must hold labels in 0\.\.9"):
         costs.compute_cost(A, np.array([3, 10]))
 
 

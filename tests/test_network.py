@@ -238,7 +238,7 @@ def test_backward_rejects_a_cache_from_another_batch():
 def test_backward_rejects_labels_out_of_range():
     parameters, X, _ = small_problem(depth=2)
     _, cache = nnlib.forward_propagation(X, parameters)
-    with pytest.raises(ValueError, match=r"labels must lie in 0\.\.2"):
+    with pytest.raises(ValueError, match=r"Y must hold labels in 0\.\.2"):
         nnlib.backward_propagation(parameters, cache, X, np.array([0, 1, 2, 3, 0, 1]))
 
 

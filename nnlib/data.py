@@ -1,0 +1,516 @@
+"""MNIST, the handwritten digits: download, verify, load, and cut into batches (lesson 07).
+
+``load_mnist()`` returns ``(X_train, y_train), (X_test, y_test)``: 60,000 and 10,000 images,
+one per row, as ``(m, 784)`` float32 pixels in $[0, 1]$, with int64 labels ``(m,)`` in 0..9.
+
+The four gzipped IDX files are cached in a folder chosen by, in order: the ``data_dir``
+argument, the environment variable ``NNLIB_DATA_DIR``, the repository's ``data/`` folder (in a
+checkout), else ``~/.cache/nnlib/mnist``. A missing or corrupt file is downloaded from the
+first mirror that works (``NNLIB_MNIST_MIRRORS`` replaces the list), into a temporary file
+that is renamed into place only once its SHA-256 is right: the cache never holds half a file.
+
+MNIST is by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, under the Creative
+Commons Attribution-Share Alike 3.0 licence.
+"""
+
+import contextlib
+import gzip
+import hashlib
+import http.client
+import numbers
+import os
+import re
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from ._validation import check_positive
+from .initialization import as_generator
+
+__all__ = [
+    "MNISTDownloadError",
+    "MNISTFormatError",
+    "MNISTNotFoundError",
+    "default_data_dir",
+    "download_mnist",
+    "iterate_minibatches",
+    "load_mnist",
+    "one_hot",
+    "parse_idx",
+    "read_idx",
+    "train_val_split",
+]
+
+FILES = {
+    "train_images": "train-images-idx3-ubyte.gz",
+    "train_labels": "train-labels-idx1-ubyte.gz",
+    "test_images": "t10k-images-idx3-ubyte.gz",
+    "test_labels": "t10k-labels-idx1-ubyte.gz",
+}
+
+# SHA-256 of the *uncompressed* IDX content: the gzip wrapper differs from mirror to mirror.
+# Checking it costs about 0.03 s for all four files, so every load verifies them.
+SHA256 = {
+    "train-images-idx3-ubyte.gz":
+        "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte.gz":
+        "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte.gz":
+        "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte.gz":
+        "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",  # last: it often answers 403 Forbidden
+)
+
+IDX_MAGIC = {2049: "labels", 2051: "images"}  # unsigned bytes, 1 and 3 dimensions
+IMAGE_SHAPE = (28, 28)
+DEFAULT_TIMEOUT = 30  # seconds, on connecting and on each read
+_CHUNK = 1 << 16
+_GZIP_SIGNATURE = b"\x1f\x8b"
+
+
+class MNISTDownloadError(OSError):
+    """No mirror could deliver a verified copy of an MNIST file.
+
+    ``attempts`` lists ``(url, reason)`` for every URL tried.
+    """
+
+    def __init__(self, message, attempts=()):
+        super().__init__(message)
+        self.attempts = list(attempts)
+
+
+class MNISTNotFoundError(FileNotFoundError):
+    """MNIST files are missing from the cache and downloading was switched off."""
+
+
+class MNISTFormatError(ValueError):
+    """A file is not the MNIST file it claims to be: bad gzip, bad IDX header, wrong checksum."""
+
+
+# ----------------------------------------------------------------------------- where
+
+
+def default_data_dir():
+    """The MNIST cache folder used when no ``data_dir`` is given, as a ``Path``.
+
+    ``$NNLIB_DATA_DIR`` if set; else the repository's ``data/`` when nnlib runs from a
+    checkout (a ``data/`` folder beside ``pyproject.toml``); else ``~/.cache/nnlib/mnist``.
+    """
+    env = os.environ.get("NNLIB_DATA_DIR", "").strip()
+    if env:
+        return Path(env).expanduser()
+    repo = Path(__file__).resolve().parents[1]
+    if (repo / "data").is_dir() and (repo / "pyproject.toml").is_file():
+        return repo / "data"
+    return Path.home() / ".cache" / "nnlib" / "mnist"
+
+
+def _data_dir(data_dir):
+    """``data_dir`` as a ``Path``, or the default folder when it is ``None``."""
+    if data_dir is None:
+        return default_data_dir()
+    if not isinstance(data_dir, (str, os.PathLike)):
+        raise TypeError(
+            f"data_dir must be a folder path (str or pathlib.Path) or None, "
+            f"got {type(data_dir).__name__}."
+        )
+    return Path(data_dir).expanduser()
+
+
+def _mirrors(mirrors):
+    """Base URLs to try, each ending in ``/``: ``mirrors``, else ``$NNLIB_MNIST_MIRRORS``
+    (whitespace- or comma-separated), else the public ``MIRRORS``."""
+    if mirrors is None:
+        mirrors = os.environ.get("NNLIB_MNIST_MIRRORS", "").strip() or MIRRORS
+    if isinstance(mirrors, str):
+        mirrors = re.split(r"[\s,]+", mirrors.strip())
+    mirrors = [str(base).strip() for base in mirrors if str(base).strip()]
+    if not mirrors:
+        raise ValueError("mirrors must hold at least one base URL, got an empty list.")
+    return [base.rstrip("/") + "/" for base in mirrors]
+
+
+def _by_hand(folder):
+    """How to put the files in place without this downloader (ends every error message)."""
+    names = ", ".join(FILES.values())
+    return (
+        f"To install MNIST by hand, get the four files {names} from any MNIST mirror and put "
+        f"them, still gzipped, in {folder} (or in another folder named by the environment "
+        f"variable NNLIB_DATA_DIR). NNLIB_MNIST_MIRRORS can list other mirror base URLs, "
+        f"e.g. a local file:// folder. See data/README.md in the course repository."
+    )
+
+
+# ----------------------------------------------------------------------------- verify
+
+
+def parse_idx(content, source="IDX content", expected=None):
+    """Decode uncompressed IDX bytes into a ``uint8`` array shaped as the header says.
+
+    An IDX file is a big-endian header, the magic number (2049 for labels: 1 dimension,
+    2051 for images: 3 dimensions) then one ``uint32`` size per dimension, followed by
+    the values as unsigned bytes. ``expected`` (``"labels"`` or ``"images"``) is the kind
+    the caller wants. Raises ``MNISTFormatError`` for a bad magic number or a payload whose
+    length does not match the header.
+    """
+    if len(content) < 4:
+        raise MNISTFormatError(f"{source} is too short for an IDX header: {len(content)} bytes.")
+    magic = int.from_bytes(content[:4], "big")
+    if magic not in IDX_MAGIC or (expected is not None and IDX_MAGIC[magic] != expected):
+        wanted = {v: k for k, v in IDX_MAGIC.items()}
+        want = (f"{wanted[expected]} ({expected})" if expected else
+                "2049 (labels) or 2051 (images)")
+        raise MNISTFormatError(
+            f"{source} has IDX magic number {magic}, expected {want}: it is not an MNIST "
+            f"{expected or 'IDX'} file."
+        )
+    ndim = content[3]
+    header = 4 + 4 * ndim
+    if len(content) < header:
+        raise MNISTFormatError(
+            f"{source} is truncated: its {ndim}-D IDX header needs {header} bytes, "
+            f"the file has {len(content)}."
+        )
+    shape = tuple(int.from_bytes(content[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
+    expected_size = int(np.prod(shape, dtype=np.int64))
+    if len(content) - header != expected_size:
+        raise MNISTFormatError(
+            f"{source}: the IDX header announces shape {shape}, i.e. {expected_size} bytes of "
+            f"data, but the file holds {len(content) - header}; it is truncated or corrupt."
+        )
+    return np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def read_idx(path):
+    """Read an IDX file, gzipped or not, into a ``uint8`` array, e.g. ``(n, 28, 28)``.
+
+    Raises ``MNISTFormatError`` for a cut gzip stream or a bad IDX header.
+    """
+    path = Path(path)
+    content = path.read_bytes()
+    if content[:2] == _GZIP_SIGNATURE:
+        content = _decompress(content, path)
+    return parse_idx(content, source=str(path))
+
+
+def _decompress(raw, source):
+    """The content of gzipped bytes ``raw``; ``MNISTFormatError`` if it is not gzip or cut."""
+    if raw[:2] != _GZIP_SIGNATURE:
+        raise MNISTFormatError(
+            f"{source} is not a gzip file: it starts with {bytes(raw[:8])!r}, not the gzip "
+            f"signature."
+        )
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as error:
+        raise MNISTFormatError(f"{source} is not a complete gzip file ({error}).") from None
+
+
+def _verified_content(path, filename):
+    """The uncompressed content of ``path``, checked against the SHA-256 of ``filename``.
+
+    Raises ``MNISTFormatError`` for a bad gzip stream or a wrong checksum.
+    """
+    content = _decompress(Path(path).read_bytes(), filename)
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != SHA256[filename]:
+        raise MNISTFormatError(
+            f"{filename} has the wrong content: SHA-256 of the uncompressed data is "
+            f"{digest[:16]}..., expected {SHA256[filename][:16]}...."
+        )
+    return content
+
+
+# ----------------------------------------------------------------------------- download
+
+
+def _describe(error, timeout):
+    """One short phrase saying why a download failed."""
+    if isinstance(error, urllib.error.HTTPError):
+        return f"HTTP {error.code} {error.reason}"
+    if isinstance(error, urllib.error.URLError):
+        if not isinstance(error.reason, Exception):
+            return str(error.reason)
+        error = error.reason
+    if isinstance(error, TimeoutError):
+        return f"timed out (no data for {timeout} s)"
+    if isinstance(error, MNISTFormatError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _download(url, destination, timeout, progress):
+    """Download ``url`` to ``destination``, verified; return its uncompressed content.
+
+    The bytes go to a temporary file in the same folder, renamed over ``destination`` only
+    when complete and verified; the temporary file is removed on any failure.
+    """
+    from tqdm.auto import tqdm
+
+    fd, partial = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.",
+                                   suffix=".part")
+    try:
+        request = urllib.request.Request(url, headers={"User-Agent": "nnlib (Python urllib)"})
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(request, timeout=timeout) as r:
+            length = r.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else None
+            received = 0
+            with tqdm(total=total, desc=destination.name, unit="B", unit_scale=True,
+                      unit_divisor=1024, disable=not progress) as bar:
+                while chunk := r.read(_CHUNK):
+                    out.write(chunk)
+                    received += len(chunk)
+                    bar.update(len(chunk))
+        if total is not None and received != total:
+            raise MNISTFormatError(f"truncated: received {received} of {total} bytes")
+        content = _verified_content(partial, destination.name)
+        os.chmod(partial, 0o644)
+        os.replace(partial, destination)
+        return content
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial)
+        raise
+
+
+def _fetch(folder, filename, mirrors, timeout, progress):
+    """Download ``filename`` into ``folder`` from the first mirror that delivers a verified
+    copy; return its uncompressed content. Raises ``MNISTDownloadError`` if none does."""
+    folder.mkdir(parents=True, exist_ok=True)
+    attempts = []
+    for base in mirrors:
+        url = base + filename
+        try:
+            return _download(url, folder / filename, timeout, progress)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            attempts.append((url, _describe(error, timeout)))
+            if progress and base != mirrors[-1]:
+                print(f"{url} failed ({attempts[-1][1]}); trying the next mirror.",
+                      file=sys.stderr)
+    tried = "\n".join(f"  - {url}: {why}" for url, why in attempts)
+    raise MNISTDownloadError(
+        f"Could not download {filename} from any mirror. Tried:\n{tried}\n{_by_hand(folder)}",
+        attempts=attempts,
+    )
+
+
+def _cached_content(folder, filename, mirrors, timeout, progress):
+    """The verified content of ``folder / filename``, downloaded first if missing or corrupt."""
+    path = folder / filename
+    if path.is_file():
+        try:
+            return _verified_content(path, filename)
+        except MNISTFormatError as error:
+            print(f"{path} is corrupt: {error} Downloading a fresh copy.", file=sys.stderr)
+    return _fetch(folder, filename, mirrors, timeout, progress)
+
+
+def download_mnist(data_dir=None, mirrors=None, timeout=DEFAULT_TIMEOUT, progress=True):
+    """Fill the cache folder with the four verified MNIST files; return the folder (a Path).
+
+    Files already there and verified are kept; missing or corrupt ones are downloaded.
+    mirrors: base URLs to try in turn (default ``$NNLIB_MNIST_MIRRORS``, else ``MIRRORS``).
+    timeout: seconds to wait on connecting and on each read.
+    Raises ``MNISTDownloadError`` (listing every URL tried and why it failed) when no mirror
+    delivers a file.
+    """
+    folder = _data_dir(data_dir)
+    mirrors = _mirrors(mirrors)
+    check_positive(timeout, "timeout")
+    for filename in FILES.values():
+        _cached_content(folder, filename, mirrors, timeout, progress)
+    return folder
+
+
+# ----------------------------------------------------------------------------- load
+
+
+def _split(contents, split):
+    """The ``(images, labels)`` of one split as ``uint8 (n, 784)`` and ``int64 (n,)``."""
+    images_file, labels_file = FILES[f"{split}_images"], FILES[f"{split}_labels"]
+    images = parse_idx(contents[images_file], images_file, expected="images")
+    labels = parse_idx(contents[labels_file], labels_file, expected="labels")
+    if images.shape[1:] != IMAGE_SHAPE:
+        raise MNISTFormatError(
+            f"{images_file} holds images of {images.shape[1]}x{images.shape[2]} pixels, "
+            f"MNIST images are {IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]}."
+        )
+    if images.shape[0] != labels.shape[0]:
+        raise MNISTFormatError(
+            f"the {split} set has {images.shape[0]} images ({images_file}) but "
+            f"{labels.shape[0]} labels ({labels_file}); the files do not belong together."
+        )
+    return images.reshape(images.shape[0], -1), labels.astype(np.int64)
+
+
+def load_mnist(data_dir=None, *, raw=False, download=True, progress=True):
+    """Load MNIST as ``(X_train, y_train), (X_test, y_test)``.
+
+    X_train ``(60000, 784)`` and X_test ``(10000, 784)``: one flattened 28x28 image per row,
+    float32 in $[0, 1]$ (pixel / 255), or the raw ``uint8`` pixels 0..255 with ``raw=True``.
+    y_train ``(60000,)``, y_test ``(10000,)``: int64 labels 0..9.
+
+    data_dir: cache folder (default ``default_data_dir()``). Missing or corrupt files are
+    downloaded (with a progress bar unless ``progress=False``) unless ``download=False``.
+    Raises ``MNISTNotFoundError`` (a ``FileNotFoundError``) for missing files with
+    ``download=False``, ``MNISTDownloadError`` when no mirror works, ``MNISTFormatError``
+    for a corrupt file with ``download=False``.
+    """
+    folder = _data_dir(data_dir)
+    if download:
+        mirrors = _mirrors(None)
+        contents = {name: _cached_content(folder, name, mirrors, DEFAULT_TIMEOUT, progress)
+                    for name in FILES.values()}
+    else:
+        contents = _offline_contents(folder)
+    (X_train, y_train), (X_test, y_test) = _split(contents, "train"), _split(contents, "test")
+    if raw:
+        return (X_train.copy(), y_train), (X_test.copy(), y_test)
+    return (_scale(X_train), y_train), (_scale(X_test), y_test)
+
+
+def _offline_contents(folder):
+    """The verified contents of the cached files, without downloading anything."""
+    missing = [name for name in FILES.values() if not (folder / name).is_file()]
+    if missing:
+        raise MNISTNotFoundError(
+            f"MNIST is not in {folder}: missing {', '.join(missing)}. Run "
+            f"`python -m nnlib download` (or load_mnist(download=True)) to fetch it. "
+            f"{_by_hand(folder)}"
+        )
+    contents = {}
+    for name in FILES.values():
+        try:
+            contents[name] = _verified_content(folder / name, name)
+        except MNISTFormatError as error:
+            raise MNISTFormatError(
+                f"{folder / name} is corrupt: {error} Delete it and run "
+                f"`python -m nnlib download`, or call load_mnist(download=True)."
+            ) from None
+    return contents
+
+
+def _scale(images):
+    """``uint8`` pixels as float32 in $[0, 1]$: $x / 255$."""
+    return np.divide(images, np.float32(255), dtype=np.float32)
+
+
+# ----------------------------------------------------------------------------- batches
+
+
+def one_hot(y, n_classes=10, dtype=np.float32, name="y"):
+    r"""One-hot rows ``(m, n_classes)`` from integer labels ``y`` ``(m,)``.
+
+    $Y_{ik} = 1$ if $y_i = k$ else $0$. ``name`` is the argument's name in error messages.
+    Raises ``ValueError`` for labels outside ``0..n_classes-1``, labels that are not
+    integers, or ``y`` that is not 1-D.
+    """
+    check_positive(n_classes, "n_classes", integer=True)
+    y = np.asarray(y)
+    if y.ndim != 1:
+        hint = (f" It looks one-hot already; {name}.argmax(axis=1) gives the labels."
+                if y.ndim == 2 else "")
+        raise ValueError(
+            f"{name} must be 1-D integer labels of shape (m,), got shape {y.shape}.{hint}")
+    integral = np.issubdtype(y.dtype, np.integer) or (
+        np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y))
+    )
+    if y.dtype == bool or not integral:
+        raise ValueError(
+            f"{name} must hold integer class labels 0..{n_classes - 1}, got dtype {y.dtype}"
+            f"{' with non-integer values' if y.dtype.kind == 'f' else ''}."
+        )
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        bad = y[(y < 0) | (y >= n_classes)]
+        raise ValueError(
+            f"{name} must hold labels in 0..{n_classes - 1} ({n_classes} classes), got "
+            f"{bad.size} outside it, e.g. {bad[0]}."
+        )
+    Y = np.zeros((y.shape[0], n_classes), dtype=dtype)
+    Y[np.arange(y.shape[0]), y.astype(np.intp)] = 1
+    return Y
+
+
+def _check_pair(X, y):
+    """``X`` and ``y`` as arrays with the same number of rows (examples)."""
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(
+            f"X and y must be arrays with one row per example, got shapes {X.shape} and "
+            f"{y.shape}."
+        )
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"X and y must hold the same number of examples (rows), got X with {X.shape[0]} "
+            f"(shape {X.shape}) and y with {y.shape[0]} (shape {y.shape})."
+        )
+    return X, y
+
+
+def train_val_split(X, y, val_size=0.1, rng=None):
+    """Shuffle and split ``X`` ``(m, ...)`` and ``y`` ``(m, ...)`` into training and
+    validation sets: ``((X_train, y_train), (X_val, y_val))``.
+
+    val_size: a fraction in (0, 1) of the examples, or an int count in 1..m-1.
+    rng: an int seed or a ``numpy.random.Generator``, for a reproducible split.
+    Raises ``ValueError`` when X and y differ in length or val_size leaves either part empty.
+    """
+    X, y = _check_pair(X, y)
+    m = X.shape[0]
+    if isinstance(val_size, numbers.Integral) and not isinstance(val_size, bool):
+        n_val = int(val_size)
+    elif isinstance(val_size, numbers.Real) and not isinstance(val_size, bool):
+        if not 0 < val_size < 1:
+            raise ValueError(
+                f"val_size must be a fraction strictly between 0 and 1 or an int count, "
+                f"got {val_size!r}; for a count of examples pass an int."
+            )
+        n_val = int(round(val_size * m))
+    else:
+        raise TypeError(
+            f"val_size must be a fraction in (0, 1) or an int count, got {val_size!r} "
+            f"({type(val_size).__name__})."
+        )
+    if not 0 < n_val < m:
+        raise ValueError(
+            f"val_size={val_size!r} gives {n_val} validation examples out of {m}; both parts "
+            f"need at least one, so the count must lie in 1..{m - 1}."
+        )
+    order = as_generator(rng).permutation(m)
+    val, train = order[:n_val], order[n_val:]
+    return (X[train], y[train]), (X[val], y[val])
+
+
+def iterate_minibatches(X, y, batch_size, shuffle=True, rng=None):
+    """Iterate once over ``X`` ``(m, ...)`` and ``y`` ``(m, ...)`` in mini-batches.
+
+    Yields ``(X_batch, y_batch)`` of ``batch_size`` rows each (the last one may be smaller);
+    every example appears exactly once. shuffle: a new random order (from ``rng``, an int seed
+    or a Generator) on each call; ``False`` keeps the order of ``X``.
+    Raises ``ValueError`` or ``TypeError`` (at the call, not at the first batch) for
+    ``batch_size`` that is not a positive int or X and y of different lengths.
+    """
+    X, y = _check_pair(X, y)
+    check_positive(batch_size, "batch_size", integer=True)
+    order = as_generator(rng).permutation(X.shape[0]) if shuffle else None
+    return _batches(X, y, int(batch_size), order)
+
+
+def _batches(X, y, batch_size, order):
+    for start in range(0, X.shape[0], batch_size):
+        if order is None:
+            yield X[start:start + batch_size], y[start:start + batch_size]
+        else:
+            rows = order[start:start + batch_size]
+            yield X[rows], y[rows]
