@@ -11,7 +11,7 @@ One convention everywhere: **rows are examples**.
 Each module holds the ideas of one lesson: :mod:`~nnlib.neuron`, :mod:`~nnlib.activations`,
 :mod:`~nnlib.forward`, :mod:`~nnlib.costs`, :mod:`~nnlib.backprop`,
 :mod:`~nnlib.gradient_check`, :mod:`~nnlib.initialization`, :mod:`~nnlib.metrics`,
-:mod:`~nnlib.regularization` and :mod:`~nnlib.data`.
+:mod:`~nnlib.regularization`, :mod:`~nnlib.data` and :mod:`~nnlib.toy_data`.
 """
 
 from .activations import (

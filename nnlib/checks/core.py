@@ -58,7 +58,10 @@ def compare(got, expected, rtol=1e-4, atol=1e-6):
         got_array = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):
         return f"expected numbers, got {summarize(got)}"
-    expected_array = np.asarray(expected, dtype=np.float64)
+    try:
+        expected_array = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):  # several values of different shapes
+        return f"expected {len(expected)} values, got {summarize(got)}"
     if got_array.shape != expected_array.shape:
         return f"expected shape {expected_array.shape}, got shape {got_array.shape}"
     if not np.all(np.isfinite(got_array)):
