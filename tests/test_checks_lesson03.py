@@ -79,7 +79,7 @@ def test_layer_forward_check_reports_not_implemented():
 
 
 def test_layer_forward_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="expected 2 values, got NoneType None"):
+    with pytest.raises(CheckFailed, match="did you forget to `return`"):
         check_layer_forward(lambda A_prev, W, b: None)
 
 

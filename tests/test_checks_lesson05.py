@@ -128,7 +128,7 @@ def test_backward_two_layer_check_reports_not_implemented():
 
 
 def test_backward_two_layer_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="got NoneType None"):
+    with pytest.raises(CheckFailed, match="did you forget to `return`"):
         check_backward_two_layer(lambda parameters, cache, X, Y: None)
 
 

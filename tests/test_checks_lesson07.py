@@ -87,7 +87,7 @@ def test_normalize_images_check_fails_a_missing_return():
     def no_return(images):
         images.reshape(len(images), -1).astype(np.float32) / 255
 
-    with pytest.raises(CheckFailed, match="got None: did you forget to `return`"):
+    with pytest.raises(CheckFailed, match=r"got None \(did you forget to `return`"):
         check_normalize_images(no_return)
 
 
@@ -169,7 +169,7 @@ def test_one_hot_encode_check_fails_a_missing_return():
     def no_return(y, n_classes):
         correct_one_hot_encode(y, n_classes)
 
-    with pytest.raises(CheckFailed, match="got None: did you forget to `return`"):
+    with pytest.raises(CheckFailed, match=r"got None \(did you forget to `return`"):
         check_one_hot_encode(no_return)
 
 

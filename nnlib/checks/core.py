@@ -32,7 +32,7 @@ def compare(got, expected, rtol=1e-4, atol=1e-6):
     """``None`` if ``got`` matches ``expected`` (numbers or arrays, same shape), else the
     reason it does not. A tuple ``expected`` means several values returned together."""
     if got is None:
-        return "got None: did you forget to `return` the result?"
+        return "got None (did you forget to `return` the result?)"
     several = isinstance(expected, tuple) and any(
         isinstance(e, (np.ndarray, tuple, list, dict)) for e in expected)
     if several and isinstance(got, np.ndarray):
