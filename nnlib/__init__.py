@@ -10,8 +10,11 @@ One convention everywhere: **rows are examples**.
 
 Each module holds the ideas of one lesson: :mod:`~nnlib.neuron`, :mod:`~nnlib.activations`,
 :mod:`~nnlib.forward`, :mod:`~nnlib.costs`, :mod:`~nnlib.backprop`,
-:mod:`~nnlib.gradient_check`, :mod:`~nnlib.initialization`, :mod:`~nnlib.metrics`,
-:mod:`~nnlib.regularization`, :mod:`~nnlib.data` and :mod:`~nnlib.toy_data`.
+:mod:`~nnlib.gradient_check`, :mod:`~nnlib.initialization`, :mod:`~nnlib.data`,
+:mod:`~nnlib.toy_data`, :mod:`~nnlib.metrics`, :mod:`~nnlib.model` (the ``Model`` class),
+:mod:`~nnlib.optimizers`, :mod:`~nnlib.regularization`, :mod:`~nnlib.threads`,
+:mod:`~nnlib.conv` and :mod:`~nnlib.rnn` (beyond the MLP), :mod:`~nnlib.widgets`,
+:mod:`~nnlib.checks` (the exercises' checks) and :mod:`~nnlib.assignments` (for instructors).
 """
 
 from .activations import (
@@ -41,12 +44,20 @@ from .forward import forward_propagation, predict, predict_proba
 from .gradient_check import gradient_check, numerical_gradients
 from .initialization import initialize_parameters
 from .metrics import accuracy, confusion_matrix
+from .model import Model, ModelFileError, TrainingDivergedError
 from .neuron import Neuron
+from .optimizers import SGD, Adam, Momentum, get_optimizer
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "SGD",
+    "Adam",
+    "Model",
+    "ModelFileError",
+    "Momentum",
     "Neuron",
+    "TrainingDivergedError",
     "accuracy",
     "backward_propagation",
     "binary_cross_entropy",
@@ -57,6 +68,7 @@ __all__ = [
     "forward_propagation",
     "get_activation",
     "get_cost",
+    "get_optimizer",
     "gradient_check",
     "initialize_parameters",
     "iterate_minibatches",

@@ -28,9 +28,11 @@ def output_gradient(A, Z, Y, output_activation, cost):
     return activation_backward(get_cost(cost).gradient(A, Y), Z, A, output_activation)
 
 
-def run_backward(parameters, cache, Y, cost, l2=0.0, l1=0.0):
+def run_backward(parameters, cache, Y, cost, l2=0.0, l1=0.0, input_gradient=False):
     """Backpropagation without input checks (used by :func:`backward_propagation` and
-    ``Model``). ``Y`` must already match the output's shape. Returns the gradient dict."""
+    ``Model``). ``Y`` must already match the output's shape. Returns the gradient dict;
+    with ``input_gradient`` it also holds ``"dA0"`` ``(m, n_0)``, the gradient with respect to
+    the network's input (what a layer below, such as a convolution, needs)."""
     L = sum(1 for key in parameters if key.startswith("W"))
     hidden_activation, output_activation = cache["activations"]
     dZ = output_gradient(cache[f"A{L}"], cache[f"Z{L}"], Y, output_activation, cost)
@@ -39,6 +41,8 @@ def run_backward(parameters, cache, Y, cost, l2=0.0, l1=0.0):
         W = parameters[f"W{l}"]
         grads[f"dW{l}"] = add_penalty_gradient(cache[f"A{l - 1}"].T @ dZ, W, l2, l1)
         grads[f"db{l}"] = dZ.sum(axis=0)
+        if l == 1 and input_gradient:
+            grads["dA0"] = dZ @ W.T
         if l > 1:
             dA = dZ @ W.T
             if f"D{l - 1}" in cache:
