@@ -19,6 +19,23 @@ from .forward import default_output_activation, n_layers, run_forward
 from .regularization import weight_penalty
 
 
+def numerical_gradient(f, x, epsilon=1e-6):
+    r"""Centred differences $(f(x + \varepsilon e_i) - f(x - \varepsilon e_i)) / 2\varepsilon$
+    for every entry $i$ of the array ``x``, where ``f()`` is a scalar function that reads
+    ``x`` (each entry is changed in place, then restored). Returns an array shaped like ``x``.
+    """
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + epsilon
+        plus = f()
+        x[i] = old - epsilon
+        minus = f()
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * epsilon)
+    return grad
+
+
 def numerical_gradients(parameters, X, Y, hidden_activation="relu", output_activation=None,
                         cost=None, epsilon=1e-6, l2=0.0, l1=0.0):
     """Centred finite-difference gradients ``{"dW1": ..., "db1": ...}`` in float64."""
@@ -34,19 +51,7 @@ def numerical_gradients(parameters, X, Y, hidden_activation="relu", output_activ
         A, _ = run_forward(X, params, hidden_activation, output_activation)
         return cost_fn(A, Y) + weight_penalty(params, l2, l1)
 
-    grads = {}
-    for key, theta in params.items():
-        g = np.zeros_like(theta)
-        for i in np.ndindex(theta.shape):
-            old = theta[i]
-            theta[i] = old + epsilon
-            plus = J()
-            theta[i] = old - epsilon
-            minus = J()
-            theta[i] = old
-            g[i] = (plus - minus) / (2 * epsilon)
-        grads[f"d{key}"] = g
-    return grads
+    return {f"d{key}": numerical_gradient(J, theta, epsilon) for key, theta in params.items()}
 
 
 def relative_error(a, b):

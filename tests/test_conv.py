@@ -12,22 +12,7 @@ from nnlib.conv import (
     maxpool_backward,
     maxpool_forward,
 )
-from nnlib.gradient_check import relative_error
-
-
-def numerical_gradient(f, x, epsilon=1e-6):
-    r"""Centred differences $(f(x + \varepsilon e_i) - f(x - \varepsilon e_i)) / 2\varepsilon$
-    of a scalar function ``f()`` that reads the array ``x``, changed in place and restored."""
-    grad = np.zeros_like(x)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + epsilon
-        plus = f()
-        x[i] = old - epsilon
-        minus = f()
-        x[i] = old
-        grad[i] = (plus - minus) / (2 * epsilon)
-    return grad
+from nnlib.gradient_check import numerical_gradient, relative_error
 
 
 def naive_conv(X, K, c, stride, padding):

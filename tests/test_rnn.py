@@ -2,9 +2,8 @@
 
 import numpy as np
 import pytest
-from test_conv import numerical_gradient  # the finite-difference helper, defined once
 
-from nnlib.gradient_check import relative_error
+from nnlib.gradient_check import numerical_gradient, relative_error
 from nnlib.rnn import RNNClassifier, make_marker_sequences, rnn_backward, rnn_forward
 
 
