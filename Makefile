@@ -30,9 +30,9 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m nnlib download
 	$(BIN)/python -m pytest
 
-## Unit tests only (fast).
+## Unit tests only (fast: no notebooks, no browser).
 unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/test_browser.py --ignore=tests/test_student_versions.py
 
 ## Re-execute every lesson in place, top to bottom, and strip volatile metadata.
 ## This is the one canonical way to refresh the outputs that nbval compares.
