@@ -20,6 +20,20 @@ KERNEL = "python3"
 TIMEOUT = 600
 
 
+def coalesce_streams(outputs):
+    """Merge consecutive stdout (or stderr) outputs: how a print is split into messages
+    depends on timing, not on the code."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def strip_volatile(nb):
     """Remove metadata that changes from run to run without the outputs changing."""
     nb.metadata.pop("widgets", None)
@@ -30,6 +44,7 @@ def strip_volatile(nb):
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
         if cell.cell_type == "code":
+            cell.outputs = coalesce_streams(cell.outputs)
             for output in cell.outputs:
                 output.get("metadata", {}).pop("execution", None)
 
