@@ -51,9 +51,8 @@ def add_train_arguments(parser):
                        help="learning-rate decay per epoch: none, step (halve every 5 epochs) "
                             "or cosine (to 0 at the last epoch) (default: %(default)s)")
     train.add_argument("--threads", type=int, metavar="N",
-                       help="BLAS threads (default: $NNLIB_NUM_THREADS, else chosen before "
-                            "each epoch from the layer widths and the CPUs left idle by "
-                            "other programs)")
+                       help="BLAS threads (default: $NNLIB_NUM_THREADS, else one per 128 "
+                            "units of the widest hidden layer, at most the CPUs available)")
 
     regularize = parser.add_argument_group("regularization and validation")
     regularize.add_argument("--l2", type=float, metavar="LAMBDA",

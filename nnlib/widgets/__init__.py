@@ -7,7 +7,7 @@ Each function returns a widget: make it the last value of a notebook cell to dis
   where they saturate.
 - :func:`init_explorer` (lesson 06): how the initialization scheme changes the activations
   and gradients, layer by layer, in a deep network.
-- :func:`training_dashboard` (lessons 08 onwards): train a network with chosen
+- :func:`training_dashboard` (lessons 07 and 09): train a network with chosen
   hyper-parameters and watch the loss and accuracy curves live.
 """
 
