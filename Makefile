@@ -7,14 +7,16 @@ NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 .PHONY: lab test unit notebooks lint release clean
 
 # A virtual environment with the course installed (editable) and its extras.
+VENV_HELP = "could not create $(VENV): on Debian/Ubuntu install the venv module first (sudo apt install python3-venv), then run make again"
+
 $(VENV)/.installed-lab: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo $(VENV_HELP); exit 1; }
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e ".[lab]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo $(VENV_HELP); exit 1; }
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e ".[lab,test]"
 	touch $@ $(VENV)/.installed-lab
