@@ -436,15 +436,10 @@ class ConvNet(Model):
         check_loss(loss, max_loss)
         return A, loss, self._backward(Y, cache, l2, l1)
 
-    def save(self, path):
-        """Not available yet for ConvNet: save the weights with
-        ``np.savez(path, **model.parameters)``."""
-        raise NotImplementedError("ConvNet.save is not implemented yet; save the weights with "
-                                  "np.savez(path, **model.parameters).")
-
-    @classmethod
-    def load(cls, path, seed=0):
-        """Not available yet for ConvNet (see :meth:`save`)."""
-        raise NotImplementedError("ConvNet.load is not implemented yet; build a ConvNet with "
-                                  "the same arguments and copy saved arrays into "
-                                  "model.parameters.")
+    def config(self):
+        """The constructor arguments that rebuild this architecture (for :meth:`save`)."""
+        p = self.parameters
+        return {"input_shape": list(self.input_shape),
+                "channels": [p[f"K{j}"].shape[0] for j in range(1, self.n_conv + 1)],
+                "kernel_size": self.kernel_size, "hidden": list(self.layer_sizes[1:-1]),
+                "n_classes": self.layer_sizes[-1], "dtype": self.dtype.name}

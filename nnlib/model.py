@@ -13,6 +13,7 @@ mini-batches, metrics, validation, early stopping, callbacks, a progress bar, sa
 {'loss': 0.08..., 'accuracy': 0.97...}
 """
 
+import json
 import math
 import numbers
 import time
@@ -28,14 +29,14 @@ from .activations import ACTIVATIONS
 from .backprop import run_backward
 from .costs import default_cost, get_cost, prepare_targets, softmax_cross_entropy
 from .data import iterate_minibatches
-from .forward import HIDDEN_ACTIVATIONS, default_output_activation, n_layers, run_forward
+from .forward import HIDDEN_ACTIVATIONS, default_output_activation, run_forward
 from .initialization import as_generator, initialize_parameters, layer_sizes_of
 from .metrics import as_labels
 from .optimizers import get_optimizer, get_schedule
 from .regularization import weight_penalty
 from .threads import blas_threads, check_num_threads, default_num_threads
 
-FILE_FORMAT = "nnlib.Model/1"
+FILE_FORMAT = "nnlib.Model/2"  # 2: the kind of model and its config as JSON
 EVAL_CHUNK = 8192  # rows per forward pass in predict/evaluate, to bound the memory used
 DIVERGENCE_FACTOR = 1000.0  # a loss this many times the first batch's (or 1) has diverged
 
@@ -400,27 +401,32 @@ class Model:
 
     # ---------------------------------------------------------------- files
 
+    def config(self):
+        """The constructor arguments that rebuild this architecture (what :meth:`save`
+        stores beside the weights); subclasses return their own."""
+        return {"layer_sizes": [int(n) for n in self.layer_sizes],
+                "hidden_activation": self.hidden_activation,
+                "output_activation": self.output_activation, "cost": self.cost,
+                "init": str(self.init), "dtype": self.dtype.name}
+
     def save(self, path):
-        """Save the architecture and the weights to a ``.npz`` file (``.npz`` is appended to
-        the name if missing). Returns the path written."""
+        """Save the architecture (:meth:`config`) and the weights to a ``.npz`` file
+        (``.npz`` is appended to the name if missing). Returns the path written."""
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_name(path.name + ".npz")
-        np.savez(path, format=np.array(FILE_FORMAT),
-                 layer_sizes=np.array(self.layer_sizes, dtype=np.int64),
-                 hidden_activation=np.array(self.hidden_activation),
-                 output_activation=np.array(self.output_activation),
-                 cost=np.array(self.cost), init=np.array(str(self.init)),
-                 dtype=np.array(self.dtype.name), **self.parameters)
+        np.savez(path, format=np.array(FILE_FORMAT), kind=np.array(type(self).__name__),
+                 config=np.array(json.dumps(self.config())), **self.parameters)
         return path
 
     @classmethod
     def load(cls, path, seed=0):
         """A model from a file written by :meth:`save`; ``seed`` for its future shuffling.
+        Call it on the class that saved it (``Model.load``, ``ConvNet.load``, ...).
 
         Raises ``FileNotFoundError`` if there is no such file and :class:`ModelFileError`
-        (a ``ValueError``) if it is not an nnlib model file, is damaged, or holds weights of
-        the wrong shapes.
+        (a ``ValueError``) if it is not an nnlib model file, holds another kind of model, is
+        damaged, or holds weights of the wrong shapes.
         """
         path = Path(path)
         if not path.is_file():
@@ -438,13 +444,13 @@ class Model:
             raise ModelFileError(f"{path} is an .npz file but not an nnlib model: it has no "
                                  f"'format' entry {FILE_FORMAT!r}. Save models with "
                                  f"model.save(path).")
+        kind = str(contents.get("kind", ""))
+        if kind != cls.__name__:
+            raise ModelFileError(f"{path} holds a {kind or 'damaged model'}, not a "
+                                 f"{cls.__name__}: load it with {kind or 'its class'}.load(path).")
         try:
-            sizes = [int(n) for n in contents["layer_sizes"]]
-            model = cls(sizes, hidden_activation=str(contents["hidden_activation"]),
-                        output_activation=str(contents["output_activation"]),
-                        cost=str(contents["cost"]), init="zeros", seed=seed,
-                        dtype=str(contents["dtype"]))
-            model.init = str(contents["init"])
+            config = json.loads(str(contents["config"]))
+            model = cls(**config, seed=seed)
             parameters = {key: contents[key] for key in model.parameters}
         except (KeyError, TypeError, ValueError) as error:
             raise ModelFileError(f"{path} is a damaged nnlib model file: {error}") from None
@@ -453,8 +459,7 @@ class Model:
             if value.shape != expected or not np.issubdtype(value.dtype, np.floating):
                 raise ModelFileError(
                     f"{path}: {key} has shape {value.shape} and dtype {value.dtype} but the "
-                    f"saved architecture {sizes} needs a float array of shape {expected}.")
+                    f"saved architecture {config} needs a float array of shape {expected}.")
         model.parameters = {key: as_float_array(value, key).astype(model.dtype)
                             for key, value in parameters.items()}
-        n_layers(model.parameters)
         return model

@@ -234,13 +234,8 @@ class RNNClassifier(Model):
         check_loss(loss, max_loss)
         return A, loss, self._backward(Y, cache, l2, l1)
 
-    def save(self, path):
-        """Not available yet for RNNClassifier: save the weights with
-        ``np.savez(path, **model.parameters)``."""
-        raise NotImplementedError("RNNClassifier.save is not implemented yet; save the weights "
-                                  "with np.savez(path, **model.parameters).")
-
-    @classmethod
-    def load(cls, path, seed=0):
-        """Not available yet for RNNClassifier (see :meth:`save`)."""
-        raise NotImplementedError("RNNClassifier.load is not implemented yet.")
+    def config(self):
+        """The constructor arguments that rebuild this architecture (for :meth:`save`)."""
+        n_inputs, n_hidden, n_outputs = self.layer_sizes
+        return {"n_inputs": n_inputs, "n_hidden": n_hidden, "n_outputs": n_outputs,
+                "dtype": self.dtype.name}

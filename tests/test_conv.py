@@ -341,3 +341,21 @@ def test_convnet_gradients_with_dropout_match_finite_differences(rng):
     for key in ("W1", "K2"):
         numeric = numerical_gradient(lambda: loss_and_gradients()[0], model.parameters[key])
         assert relative_error(grads[f"d{key}"], numeric) < 1e-7, key
+
+
+def test_convnet_save_and_load_round_trip_gives_identical_predictions(tmp_path):
+    model = ConvNet(input_shape=(1, 8, 8), channels=(2, 3), kernel_size=3, hidden=(5,),
+                    n_classes=4, seed=1)
+    X = np.random.default_rng(2).random((6, 1, 8, 8), dtype=np.float32)
+    loaded = ConvNet.load(model.save(tmp_path / "convnet.npz"))
+    assert loaded.config() == model.config()
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_a_convnet_file_is_refused_by_model_load_with_a_hint(tmp_path):
+    from nnlib.model import Model, ModelFileError
+
+    path = ConvNet(input_shape=(1, 8, 8), channels=(2,), kernel_size=3).save(tmp_path / "c")
+    with pytest.raises(ModelFileError, match=r"holds a ConvNet, not a Model: load it with "
+                                             r"ConvNet\.load"):
+        Model.load(path)

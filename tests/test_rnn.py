@@ -153,3 +153,11 @@ def test_rnn_classifier_rejects_dropout():
 def test_rnn_classifier_parameters_have_the_documented_shapes():
     shapes = {key: value.shape for key, value in RNNClassifier(3, 6, 2).parameters.items()}
     assert shapes == {"Wx": (3, 6), "Wh": (6, 6), "bh": (6,), "Wy": (6, 2), "by": (2,)}
+
+
+def test_rnn_classifier_save_and_load_round_trip_gives_identical_predictions(tmp_path):
+    model = RNNClassifier(n_inputs=1, n_hidden=6, n_outputs=1, seed=3)
+    X, _ = make_marker_sequences(20, length=5, rng=0)
+    loaded = RNNClassifier.load(model.save(tmp_path / "rnn.npz"))
+    assert loaded.config() == model.config()
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
