@@ -9,16 +9,16 @@ NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 # A virtual environment with the course installed (editable) and its extras.
 VENV_HELP = "could not create $(VENV): on Debian/Ubuntu install the venv module first (sudo apt install python3-venv), then run make again"
 
-$(VENV)/.installed-lab: pyproject.toml
+$(VENV)/.installed-lab: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo $(VENV_HELP); exit 1; }
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[lab]"
+	$(BIN)/python -m pip install -c constraints.txt -e ".[lab]"
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml
+$(VENV)/.installed-test: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo $(VENV_HELP); exit 1; }
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[lab,test]"
+	$(BIN)/python -m pip install -c constraints.txt -e ".[lab,test]"
 	touch $@ $(VENV)/.installed-lab
 
 ## Set up and open the course in JupyterLab on the first lesson.
