@@ -20,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 
+from .checks.hints import first_hint
+
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#+\s*END SOLUTION\s*$")
@@ -35,13 +37,21 @@ def nbgrader(cell):
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def stub_solution(source, where):
+def stub_solution(source, where, exercise_id=None):
     """Replace each ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` block in ``source`` with
     ``raise NotImplementedError("<hint>")`` at the block's indentation.
 
-    Raises :class:`ReleaseError` for unbalanced or nested markers, a block without a
-    ``# Hint:`` first line, or a block outside a function body.
+    The hint is the exercise's first hint from :mod:`nnlib.checks.hints` (``exercise_id`` is
+    the solution cell's ``grade_id``), or else the block's ``# Hint: ...`` first line.
+    Raises :class:`ReleaseError` for unbalanced or nested markers, a block with no hint, or a
+    block outside a function body.
     """
+    registered = None
+    if exercise_id is not None:
+        try:
+            registered = first_hint(exercise_id)
+        except KeyError:
+            registered = None
     out, block = [], None
     for number, line in enumerate(source.splitlines(), start=1):
         if BEGIN.match(line):
@@ -56,18 +66,21 @@ def stub_solution(source, where):
         elif END.match(line):
             if block is None:
                 raise ReleaseError(f"{where}: END SOLUTION at line {number} has no BEGIN.")
+            block["hint"] = registered or block["hint"]
             if block["hint"] is None:
                 raise ReleaseError(f"{where}: the solution from line {block['line']} has no "
-                                   "'# Hint: ...' as its first line.")
+                                   "hint: register its hints in nnlib/checks/lessonNN.py "
+                                   "(HINTS) or start it with '# Hint: <one line>'.")
             out.append(f"{block['indent']}raise NotImplementedError({block['hint']!r})")
             block = None
         elif block is not None:
             if line.strip() and block["lines"] == 0:
                 hint = HINT.match(line)
-                if not hint:
+                if not hint and registered is None:
                     raise ReleaseError(f"{where}: the first line of the solution from line "
-                                       f"{block['line']} must be '# Hint: <one line>'.")
-                block["hint"] = hint.group(1).strip()
+                                       f"{block['line']} must be '# Hint: <one line>' (or "
+                                       "register the exercise's hints in HINTS).")
+                block["hint"] = hint.group(1).strip() if hint else None
             block["lines"] += bool(line.strip())
         else:
             out.append(line)
@@ -89,7 +102,7 @@ def exercises(nb, name):
                                "{'solution': true}.")
         if not has_markers:
             raise ReleaseError(f"{where}: is a solution cell without ### BEGIN/END SOLUTION.")
-        stub_solution(cell.source, where)
+        stub_solution(cell.source, where, nbgrader(cell).get("grade_id"))
         following = nb.cells[index + 1] if index + 1 < len(nb.cells) else None
         if (following is None or not nbgrader(following).get("grade")
                 or "check_" not in following.source):
@@ -109,7 +122,8 @@ def student_version(nb, name):
             continue
         cell.outputs, cell.execution_count = [], None
         if index in solutions:
-            cell.source = stub_solution(cell.source, f"{name}, cell {index}")
+            cell.source = stub_solution(cell.source, f"{name}, cell {index}",
+                                        nbgrader(cell).get("grade_id"))
     return student
 
 

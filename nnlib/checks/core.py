@@ -83,11 +83,17 @@ def copy_args(args):
     )
 
 
-def run_check(title, function, cases, hint, rtol=1e-4, atol=1e-6):
+def run_check(title, function, cases, hint=None, rtol=1e-4, atol=1e-6, *, exercise=None):
     """Call ``function(*case.args)`` for every case and compare with ``case.expected``.
 
+    hint: what a failure message ends with; by default the exercise's first hint from
+    :mod:`nnlib.checks.hints` (``exercise`` is its id, e.g. ``"lesson03-layer-forward"``).
     Prints ``"✔ title: all N cases passed."`` or raises :class:`CheckFailed`.
     """
+    if hint is None:
+        from .hints import first_hint
+
+        hint = first_hint(exercise)
     if not callable(function):
         raise CheckFailed(f"✘ {title}: expected a function, got {summarize(function)}.")
     for case in cases:
