@@ -58,3 +58,23 @@ def test_a_stub_raises_with_the_registered_first_hint(lesson99):
     stub = stub_solution(source, "test", "lesson99-double")
     assert "return 2 * x" not in stub
     assert "raise NotImplementedError('Think of scaling. More: hint(\"lesson99-double\").')" in stub
+
+
+def test_yours_or_nnlib_keeps_a_written_function_and_replaces_a_stub(tmp_path, capsys):
+    import importlib.util
+
+    from nnlib.checks import yours_or_nnlib
+
+    path = tmp_path / "learner.py"
+    path.write_text("def done(x):\n    return 2 * x\n\n"
+                    "def todo(x):\n    raise NotImplementedError('Think of scaling.')\n")
+    spec = importlib.util.spec_from_file_location("learner", path)
+    learner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(learner)
+    assert yours_or_nnlib(learner.done, np.negative) is learner.done
+    assert capsys.readouterr().out == ""
+    assert yours_or_nnlib(learner.todo, np.negative) is np.negative
+    assert capsys.readouterr().out == (
+        "Note: your todo is not written yet, so the rest of this lesson uses numpy.negative.\n")
+    with pytest.raises(TypeError, match="expected your function"):
+        yours_or_nnlib(None, np.negative)
