@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from nnlib.checks.hints import hints_for
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -64,7 +66,7 @@ def test_lesson_imports_nnlib_and_checks_agreement(notebook):
     assert "agree" in code, "a cell should check that the notebook's version and nnlib's agree"
 
 
-def test_lesson_has_a_graded_exercise_with_a_hint(notebook):
+def test_lesson_has_a_graded_exercise_with_registered_hints(notebook):
     cells = notebook["cells"]
     solutions = [i for i, c in enumerate(cells)
                  if c["metadata"].get("nbgrader", {}).get("solution")]
@@ -72,8 +74,9 @@ def test_lesson_has_a_graded_exercise_with_a_hint(notebook):
     for i in solutions:
         text = source(cells[i])
         assert "### BEGIN SOLUTION" in text and "### END SOLUTION" in text
-        after = text.split("### BEGIN SOLUTION", 1)[1].lstrip().splitlines()[0]
-        assert after.startswith("# Hint:"), "the first solution line is a '# Hint: ...'"
+        exercise = cells[i]["metadata"]["nbgrader"]["grade_id"]
+        assert len(hints_for(exercise)) >= 2, f"{exercise}: register at least two hints"
+        assert "# Hint:" not in text, f"{exercise}: hints live in HINTS, not in the solution"
         check = cells[i + 1]
         assert check["metadata"].get("nbgrader", {}).get("grade"), "a graded check follows"
         assert "check_" in source(check)
