@@ -3,9 +3,10 @@
 For every exercise found in the lessons, the lines of its solution are the right-hand side of
 each assignment and each returned expression between the solution markers, whitespace
 removed, 6 characters or more (nnlib.exercises.solution_expressions). None of them may appear,
-whitespace ignored, in: a registered hint, the student stub's message, a markdown cell of the
-lesson, or a failure message of the check, run on the blank stub and on every mutant of the
-solution. Every exercise has at least 2 registered hints (the idea, then the formula).
+whitespace ignored, in: a registered hint; the student version of the solution cell (the
+stub's message, the function's docstring and comments); a markdown cell of the lesson; a
+failure message of the check, run on the blank stub and on every mutant of the solution.
+Every exercise has at least 2 registered hints (the idea, then the formula).
 """
 
 import pytest
@@ -37,6 +38,8 @@ def seen_before_solving(exercise):
         pass
     message, stub = stub_message(exercise)
     texts.append(("the stub's message", message))
+    around = "\n".join(x for x in stub.splitlines() if "raise NotImplementedError(" not in x)
+    texts.append(("the solution cell around the stub (its docstring, its comments)", around))
     outcome = exercises.run_check(exercise, base(exercise.grade_id),
                                   compile(stub, f"<{exercise.grade_id} stub>", "exec"))
     texts.append(("the check's message on the blank stub", outcome.message))
