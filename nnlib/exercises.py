@@ -128,14 +128,23 @@ def squeeze(text):
     return re.sub(r"\s+", "", text)
 
 
+def _bare(node):
+    """A name, a number, or a tuple or list of them: no computation to give away."""
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return all(_bare(e) for e in node.elts)
+    return isinstance(node, (ast.Name, ast.Constant))
+
+
 def solution_expressions(exercise):
     """The right-hand side of each assignment and the expression of each ``return`` between
-    the markers, whitespace removed, those of at least 6 characters, in order."""
+    the markers, whitespace removed, those of at least 6 characters, in order. A bare name
+    or constant (``return parameters``, ``return Z, A``) computes nothing and is left out."""
     begin, end = exercise.marked
     found = []
     for node in ast.walk(ast.parse(exercise.source)):
         if (isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return))
-                and node.value is not None and begin < node.lineno < end):
+                and node.value is not None and not _bare(node.value)
+                and begin < node.lineno < end):
             text = squeeze(ast.get_source_segment(exercise.source, node.value) or "")
             if len(text) >= MIN_LEAK and text not in found:
                 found.append(text)
@@ -267,21 +276,28 @@ def scaled(value):
 SETUP = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
 
 
+def _constant(statement):
+    """An assignment to UPPER_CASE names only: a constant of the lesson, by convention."""
+    return isinstance(statement, ast.Assign) and all(
+        isinstance(t, ast.Name) and t.id.isupper() for t in statement.targets)
+
+
 def setup_statements(cell):
-    """The imports and the function and class definitions at the top level of a code cell
-    (a cell that does not parse, e.g. an IPython magic, gives none)."""
+    """The imports, the function and class definitions and the UPPER_CASE constants at the
+    top level of a code cell (a cell that does not parse, e.g. an IPython magic, gives none)."""
     if cell.cell_type != "code":
         return []
     try:
         body = ast.parse(cell.source).body
     except SyntaxError:
         return []
-    return [s for s in body if isinstance(s, SETUP)]
+    return [s for s in body if isinstance(s, SETUP) or _constant(s)]
 
 
 def namespace(exercise):
-    """The globals a solution needs, built cheaply: the imports and the function and class
-    definitions of the lesson's cells before the exercise, run in order (their output is
+    """The globals a solution needs, built cheaply: the imports, the function and class
+    definitions and the UPPER_CASE constants of the lesson's cells before the exercise, run
+    in order (their output is
     discarded; a definition that needs the lesson's variables is skipped). Nothing else of
     the lesson runs, so a solution that uses a variable of the lesson fails here with a
     NameError: exercises are functions of their arguments, numpy and nnlib."""

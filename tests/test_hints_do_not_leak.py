@@ -90,12 +90,14 @@ def test_a_line_counts_when_its_expression_appears_whitespace_ignored():
     exercise = exercises.Exercise(
         lesson=None, grade_id="lesson99-x", cell=0, check_source="",
         source="def f(A, W, b):\n    ### BEGIN SOLUTION\n    # a comment = not code\n"
-               "    Z = A @ W + b\n    m = A.shape\n    k = 1\n    return np.maximum(Z, 0)\n"
+               "    Z = A @ W + b\n    m = A.shape\n    k = 1\n    params = parameters\n"
+               "    return np.maximum(Z, 0)\n"
                "    ### END SOLUTION\n")
     assert exercises.solution_lines(exercise) == [
-        "    Z = A @ W + b", "    m = A.shape", "    k = 1", "    return np.maximum(Z, 0)"]
+        "    Z = A @ W + b", "    m = A.shape", "    k = 1", "    params = parameters",
+        "    return np.maximum(Z, 0)"]
     expressions = exercises.solution_expressions(exercise)
-    # "A@W+b" (5 characters) and "1" are too short to count.
+    # "A@W+b" (5 characters) is too short to count; "1" and "parameters" compute nothing.
     assert expressions == ["A.shape", "np.maximum(Z,0)"]
     assert exercises.leaks("then np.maximum( Z , 0 )", expressions) == ["np.maximum(Z,0)"]
     assert exercises.leaks("m is A.shape[0]", expressions) == ["A.shape"]
