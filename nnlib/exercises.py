@@ -31,13 +31,15 @@ from .assignments import BEGIN, END, nbgrader
 
 MIN_LEAK = 6
 SCALE = 1.01
-ARITHMETIC = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult,
-              ast.MatMult: ast.Mult, ast.Pow: ast.Mult, ast.FloorDiv: ast.Mult}
+ARITHMETIC = {ast.Add: (ast.Sub, ast.Mult), ast.Sub: (ast.Add,), ast.Mult: (ast.Div, ast.Add),
+              ast.Div: (ast.Mult,), ast.MatMult: (ast.Mult,), ast.Pow: (ast.Mult,),
+              ast.FloorDiv: (ast.Mult,)}
 COMPARISONS = {ast.Lt: (ast.LtE, ast.Gt), ast.LtE: (ast.Lt, ast.GtE),
-               ast.Gt: (ast.GtE, ast.Lt), ast.GtE: (ast.Gt, ast.LtE)}
+               ast.Gt: (ast.GtE, ast.Lt), ast.GtE: (ast.Gt, ast.LtE),
+               ast.Eq: (ast.NotEq,), ast.NotEq: (ast.Eq,)}
 SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.MatMult: "@",
            ast.Pow: "**", ast.FloorDiv: "//", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
-           ast.GtE: ">="}
+           ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 RANDOM_ARGUMENTS = {"rng", "seed", "random_state"}
 
 
@@ -184,9 +186,9 @@ def _sites(tree, begin, end):
         if line is None or not begin < line < end:
             continue
         if isinstance(node, (ast.BinOp, ast.AugAssign)) and type(node.op) in ARITHMETIC:
-            new = ARITHMETIC[type(node.op)]
-            sites.append((index, "operator", new,
-                          f"`{SYMBOLS[type(node.op)]}` -> `{SYMBOLS[new]}`", line))
+            for new in ARITHMETIC[type(node.op)]:
+                sites.append((index, "operator", new,
+                              f"`{SYMBOLS[type(node.op)]}` -> `{SYMBOLS[new]}`", line))
         elif isinstance(node, ast.Compare):
             for position, op in enumerate(node.ops):
                 for new in COMPARISONS.get(type(op), ()):
