@@ -21,9 +21,11 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -c constraints.txt -e ".[lab,test]"
 	touch $@ $(VENV)/.installed-lab
 
-## Set up and open the course in JupyterLab on the first lesson.
+## Set up, make or update your workspace (your copy of the lessons, exercises blank; never
+## overwritten), and open its first lesson in JupyterLab.
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab notebooks/01_the_neuron.ipynb
+	$(BIN)/python -m nnlib.workspace
+	$(BIN)/jupyter lab workspace/01_the_neuron.ipynb
 
 ## Set up and run the whole test suite: unit tests, lint, and every notebook under strict nbval.
 ## (MNIST is fetched and verified first, so no lesson's stored output shows a download.)

@@ -6,7 +6,9 @@ the cells changes no file of the repository). For a small notebook of our own an
 lesson ``notebooks/NN_*.ipynb``, the test opens it, runs all cells, waits for the kernel to be
 idle, then checks that every widget output rendered (no "Loading widget..." left, no "Error
 displaying widget"), that pressing ArrowRight on an explorer's slider redraws its figure, and
-that the dashboard's Train button draws curves and its Stop button stops the run.
+that the dashboard's Train button draws curves and its Stop button stops the run. In the
+learner's workspace made in that copy (``python -m nnlib.workspace``), the first lesson runs
+and its first check fails with the not-implemented message and its hint, as a learner sees it.
 Screenshots go to ``test-artifacts/`` (gitignored).
 
 Needs Chromium at /usr/bin/chromium (Debian/Ubuntu: ``apt-get install chromium``); without it
@@ -28,6 +30,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nnlib import workspace
+from nnlib.assignments import nbgrader
+
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
 LESSONS = sorted(REPO.glob("notebooks/[0-9][0-9]*.ipynb"))
@@ -38,6 +43,7 @@ WIDGETS_EXTENSION = "jupyter-widgets-jupyterlab-manager"
 SERVER_START_SECONDS = 120
 NOTEBOOK_RUN_SECONDS = 900
 WIDGET_SECONDS = 60
+WORKSPACE = "workspace"
 
 # A small notebook with every widget, to test them apart from the lessons.
 CHECK_NOTEBOOK = "widgets_check.ipynb"
@@ -171,6 +177,7 @@ def lab(tmp_path_factory):
     shutil.copytree(REPO / "notebooks", root,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "student", "release"))
     write_check_notebook(root / CHECK_NOTEBOOK)
+    workspace.update(root, root / WORKSPACE, log=lambda message: None)
     server = LabServer(root, base / "state")
     try:
         server.wait_until_ready()
@@ -196,7 +203,9 @@ def browser(lab):
 # ---------------------------------------------------------------- driving a notebook
 
 CURRENT = "window.jupyterapp.shell.currentWidget"
-KERNEL_STATUS = (f"(() => {{ const w = {CURRENT}; const s = w && w.sessionContext && "
+# (window.jupyterapp is undefined until the app has started, e.g. after ?reset reloads it)
+KERNEL_STATUS = (f"(() => {{ const w = window.jupyterapp && {CURRENT}; "
+                 "const s = w && w.sessionContext && "
                  "w.sessionContext.session; return s && s.kernel ? s.kernel.status : null; })()")
 # One entry per code cell: its prompt, whether it has a widget output, whether a widget view
 # rendered in it, and the output text (which shows "Loading widget..." or errors).
@@ -367,3 +376,37 @@ def test_every_widget_renders_responds_trains_and_stops(browser, lab):
 @pytest.mark.parametrize("lesson", LESSONS, ids=[path.stem for path in LESSONS])
 def test_lesson_widgets_render_and_respond(browser, lab, lesson):
     exercise_notebook(browser, lab, lesson.name, dashboard_modes=lambda i: "stop if running")
+
+
+def test_a_workspace_lesson_runs_and_its_first_check_shows_the_not_implemented_hint(browser,
+                                                                                   lab):
+    """The learner's view: the blank first lesson of the workspace, Run All. Every cell up to
+    the first check runs; that check fails with the message and first hint a learner needs
+    (JupyterLab's Run All stops at that first failure, as it does for a learner)."""
+    name = f"{WORKSPACE}/{LESSONS[0].name}"
+    source = nbformat.read(lab.root / name, as_version=4)
+    code = [cell for cell in source.cells if cell.cell_type == "code"]
+    first_check = next(i for i, cell in enumerate(code) if nbgrader(cell).get("grade"))
+    assert any(nbgrader(cell).get("solution") for cell in code[:first_check])
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1400})
+    try:
+        open_notebook(page, lab, name)
+        cells = run_all_cells(page)
+        page.evaluate(f"""() => {CURRENT}.content.widgets
+            .filter(cell => cell.model.type === 'code')[{first_check}].node.scrollIntoView()""")
+        assert len(cells) == len(code)
+        for index, cell in enumerate(cells[:first_check]):
+            assert cell["prompt"][1:2].isdigit(), f"{name}: code cell {index} did not run"
+            assert not cell["error"], f"{name}: code cell {index}: {cell['error']}"
+        check = cells[first_check]
+        assert check["error"].startswith("CheckFailed: "), check
+        assert "not implemented yet" in check["error"] and "Hint: " in check["error"], check
+        hint = check["error"].split("Hint: ", 1)[1].strip()
+        assert len(hint) > 10, check["error"]
+        # What the page shows, not only the kernel's reply.
+        assert "not implemented yet" in check["text"] and hint[:40] in check["text"], check
+    finally:
+        page.screenshot(path=ARTIFACTS / "workspace-first-lesson.png")
+        page.evaluate("window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown()")
+        page.close()

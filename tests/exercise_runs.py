@@ -1,0 +1,40 @@
+"""The course's exercises and the runs of their checks, shared by the mutant test and the
+leak test (each mutant's check runs once per test session)."""
+
+import functools
+from pathlib import Path
+
+from nnlib import exercises
+
+REPO = Path(__file__).resolve().parents[1]
+LESSONS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+EXERCISES = exercises.discover(LESSONS)
+BY_ID = {e.grade_id: e for e in EXERCISES}
+MUTANT_SECONDS = 60
+
+
+def where(exercise):
+    return f"{exercise.grade_id} ({exercise.lesson.name}, cell {exercise.cell})"
+
+
+@functools.cache
+def base(grade_id):
+    """The namespace the exercise's solution runs in (see nnlib.exercises.namespace)."""
+    return exercises.namespace(BY_ID[grade_id])
+
+
+@functools.cache
+def reference(grade_id):
+    """The check's outcome on the reference solution."""
+    exercise = BY_ID[grade_id]
+    return exercises.run_check(exercise, base(grade_id), seconds=MUTANT_SECONDS)
+
+
+@functools.cache
+def mutant_runs(grade_id):
+    """``[(mutant, outcome), ...]`` for every one-token mutant of the reference solution."""
+    exercise = BY_ID[grade_id]
+    return [(mutant, exercises.run_check(exercise, base(grade_id),
+                                         exercises.compile_mutant(exercise, mutant),
+                                         seconds=MUTANT_SECONDS))
+            for mutant in exercises.mutants(exercise)]
