@@ -70,7 +70,7 @@ def mutants(source):
                               replace(lines, token.start, token.end, other)))
         elif token.type == tokenize.NUMBER:
             value = ast.literal_eval(token.string)
-            for new in sorted({value + 1, value * 2 if value else -1}):
+            for new in sorted({value + 1, value - 1, value * 2 if value else -1}):
                 found.append((f"{token.string} -> {new!r} in: {line}",
                               replace(lines, token.start, token.end, repr(new))))
     for row in rows:
