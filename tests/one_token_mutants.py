@@ -73,16 +73,31 @@ def mutants(source):
             for new in sorted({value + 1, value - 1, value * 2 if value else -1}):
                 found.append((f"{token.string} -> {new!r} in: {line}",
                               replace(lines, token.start, token.end, repr(new))))
-    for row in rows:
-        text = lines[row - 1]
-        stripped = text.strip()
-        if stripped.startswith("return ") and not isinstance(
-                ast.parse(stripped[7:]).body[0].value, ast.Tuple):
-            indent = text[:len(text) - len(text.lstrip())]
-            new = list(lines)
-            new[row - 1] = f"{indent}return 1.01 * ({stripped[7:]})"
-            found.append((f"scale by 1.01: {stripped}", new))
+    for start, end, value in returned_values(lines, rows):
+        (row, col), (end_row, end_col) = start, end
+        new = list(lines)
+        new[end_row - 1] = new[end_row - 1][:end_col] + ")" + new[end_row - 1][end_col:]
+        new[row - 1] = new[row - 1][:col] + "1.01 * (" + new[row - 1][col:]
+        found.append((f"scale by 1.01: return {value}", new))
     return [(description, "\n".join(new) + "\n") for description, new in found]
+
+
+def returned_values(lines, rows):
+    """``[((row, col), (end_row, end_col), text), ...]`` for each returned value in ``rows``
+    that is not a tuple (positions in ``lines``, 1-based rows)."""
+    first = rows[0]
+    indent = min(len(lines[r - 1]) - len(lines[r - 1].lstrip())
+                 for r in rows if lines[r - 1].strip())
+    body = "\n".join(lines[r - 1][indent:] for r in rows)
+    found = []
+    for node in ast.walk(ast.parse(body)):
+        if isinstance(node, ast.Return) and node.value is not None and not isinstance(
+                node.value, ast.Tuple):
+            value = node.value
+            found.append(((value.lineno + first - 1, value.col_offset + indent),
+                          (value.end_lineno + first - 1, value.end_col_offset + indent),
+                          " ".join(ast.get_source_segment(body, value).split())))
+    return found
 
 
 def define(source, name, namespace):
