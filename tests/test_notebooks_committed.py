@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from nnlib.checks.hints import hints_for
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -73,7 +75,9 @@ def test_lesson_has_a_graded_exercise_with_a_hint(notebook):
         text = source(cells[i])
         assert "### BEGIN SOLUTION" in text and "### END SOLUTION" in text
         after = text.split("### BEGIN SOLUTION", 1)[1].lstrip().splitlines()[0]
-        assert after.startswith("# Hint:"), "the first solution line is a '# Hint: ...'"
+        assert not after.startswith("# Hint:"), "hints live in HINTS, not in the solution"
+        grade_id = cells[i]["metadata"]["nbgrader"]["grade_id"]
+        assert len(hints_for(grade_id)) >= 2, f"{grade_id}: register progressive hints"
         check = cells[i + 1]
         assert check["metadata"].get("nbgrader", {}).get("grade"), "a graded check follows"
         assert "check_" in source(check)
