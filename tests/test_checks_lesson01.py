@@ -1,27 +1,63 @@
-"""Lesson 01 exercise checks: pass a correct answer, fail every kind of wrong one clearly."""
+"""Lesson 01 exercise checks: pass a correct answer, fail every kind of wrong one clearly,
+including every one-token mutant of the lesson's reference solution."""
 
 import numpy as np
 import pytest
+from one_token_mutants import define, leaks, mutants, solution_cell
 
 from nnlib.checks.core import CheckFailed
 from nnlib.checks.lesson01 import check_neuron_output, check_weighted_sum
 
-
-def correct_weighted_sum(x, w, b):
-    return float(np.dot(x, w) + b)
+LESSON = "01_the_neuron.ipynb"
+# The lesson's own sigmoid (its naive formula), which the reference neuron_output calls.
+NAMESPACE = {"np": np, "sigmoid": lambda z: 1 / (1 + np.exp(-z))}
+EXERCISES = {"lesson01-weighted-sum": ("weighted_sum", check_weighted_sum),
+             "lesson01-neuron-output": ("neuron_output", check_neuron_output)}
+MUTANTS = [(exercise, description, source) for exercise in EXERCISES
+           for description, source in mutants(solution_cell(LESSON, exercise))]
 
 
 def correct_neuron_output(X, w, b):
     return 1 / (1 + np.exp(-(X @ w + b)))
 
 
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_reference_solution_passes_the_visible_and_hidden_cases(exercise, capsys):
+    name, check = EXERCISES[exercise]
+    function = define(solution_cell(LESSON, exercise), name, NAMESPACE)
+    check(function)
+    check(function, seed=1234)
+    assert capsys.readouterr().out.count("passed") == 2
 
 
-def test_weighted_sum_check_passes_a_correct_function(capsys):
-    check_weighted_sum(correct_weighted_sum)
-    assert "✔ weighted_sum: all 5 cases passed." in capsys.readouterr().out
+@pytest.mark.parametrize(("exercise", "description", "source"), MUTANTS,
+                         ids=[f"{e}: {d}" for e, d, _ in MUTANTS])
+def test_every_one_token_mutant_of_the_reference_fails(exercise, description, source):
+    name, check = EXERCISES[exercise]
+    with pytest.raises(CheckFailed):
+        check(define(source, name, NAMESPACE))
+
+
+def test_there_are_mutants_of_every_exercise():
+    assert {exercise for exercise, _, _ in MUTANTS} == set(EXERCISES)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_no_text_the_learner_sees_contains_a_line_of_the_solution(exercise):
+    assert leaks(LESSON, exercise) == []
+
+
+def test_hidden_cases_catch_an_answer_that_hard_codes_the_visible_ones(capsys):
+    answers = {}
+
+    def record(x, w, b):
+        return answers.setdefault((x.tobytes(), w.tobytes(), b), float(x @ w + b))
+
+    check_weighted_sum(record)
+    frozen = dict(answers)
+    check_weighted_sum(lambda x, w, b: frozen[(x.tobytes(), w.tobytes(), b)])
+    with pytest.raises(CheckFailed, match="a hidden example"):
+        check_weighted_sum(lambda x, w, b: frozen[(x.tobytes(), w.tobytes(), b)], seed=7)
 
 
 def test_weighted_sum_check_passes_a_loop_written_by_hand(capsys):
@@ -31,7 +67,7 @@ def test_weighted_sum_check_passes_a_loop_written_by_hand(capsys):
             z += x_i * w_i
         return z
 
-    check_weighted_sum(loop)
+    check_weighted_sum(loop, seed=3)
     assert "passed" in capsys.readouterr().out
 
 
@@ -45,14 +81,9 @@ def test_weighted_sum_check_fails_an_elementwise_product_with_the_wrong_shape():
         check_weighted_sum(lambda x, w, b: x * w + b)
 
 
-def test_weighted_sum_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_weighted_sum(not_implemented)
-
-
-def test_weighted_sum_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_weighted_sum(lambda x, w, b: None)
+def test_a_failure_shows_the_first_registered_hint():
+    with pytest.raises(CheckFailed, match=r'Hint: Each input is multiplied.*hint\("lesson01-'):
+        check_weighted_sum(lambda x, w, b: x @ w)
 
 
 def test_weighted_sum_check_reports_an_exception_from_the_learner():
@@ -61,11 +92,6 @@ def test_weighted_sum_check_reports_an_exception_from_the_learner():
 
     with pytest.raises(CheckFailed, match="your function raised ValueError"):
         check_weighted_sum(broken)
-
-
-def test_neuron_output_check_passes_a_correct_function(capsys):
-    check_neuron_output(correct_neuron_output)
-    assert "✔ neuron_output: all 4 cases passed." in capsys.readouterr().out
 
 
 def test_neuron_output_check_fails_without_the_activation():
@@ -83,16 +109,14 @@ def test_neuron_output_check_fails_a_function_that_handles_only_the_first_row():
         check_neuron_output(lambda X, w, b: correct_neuron_output(X[0], w, b))
 
 
-def test_neuron_output_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_neuron_output(not_implemented)
+def test_neuron_output_check_counts_a_warning_as_a_failure():
+    def warns(X, w, b):
+        return correct_neuron_output(X, w, b) + np.log(np.zeros(1))[0] * 0
+
+    with pytest.raises(CheckFailed, match="RuntimeWarning: divide by zero"):
+        check_neuron_output(warns)
 
 
-def test_neuron_output_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_neuron_output(lambda X, w, b: None)
-
-
-def test_neuron_output_check_rejects_something_that_is_not_a_function():
-    with pytest.raises(CheckFailed, match="expected a function"):
-        check_neuron_output(0.5)
+def test_a_seed_that_is_not_an_int_is_refused():
+    with pytest.raises(TypeError, match="seed must be None .* or an int, got str"):
+        check_neuron_output(correct_neuron_output, seed="7")

@@ -1,12 +1,26 @@
-"""Lesson 02 exercise checks: pass a correct answer, fail every kind of wrong one clearly."""
+"""Lesson 02 exercise checks: pass a correct answer, fail every kind of wrong one clearly,
+including every one-token mutant of the lesson's reference solution."""
 
 import warnings
 
 import numpy as np
 import pytest
+from one_token_mutants import define, leaks, mutants, solution_cell
 
 from nnlib.checks.core import CheckFailed
 from nnlib.checks.lesson02 import check_relu_derivative, check_sigmoid
+
+LESSON = "02_activation_functions.ipynb"
+EXERCISES = {"lesson02-relu-derivative": ("relu_derivative", check_relu_derivative),
+             "lesson02-stable-sigmoid": ("sigmoid", check_sigmoid)}
+# Mutants with the same output as the reference on every valid input.
+EQUIVALENT = {
+    # At z = 0 both branches give 1 / 2, so the branch taken there does not matter.
+    ">= -> > in: return np.where(z >= 0, 1 / (1 + e), e / (1 + e))",
+}
+MUTANTS = [(exercise, description, source) for exercise in EXERCISES
+           for description, source in mutants(solution_cell(LESSON, exercise))
+           if description not in EQUIVALENT]
 
 
 def stable_sigmoid(z):
@@ -18,13 +32,32 @@ def naive_sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def not_implemented(z):
-    raise NotImplementedError("Hint: ...")
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_reference_solution_passes_the_visible_and_hidden_cases(exercise, capsys):
+    name, check = EXERCISES[exercise]
+    function = define(solution_cell(LESSON, exercise), name, {"np": np})
+    check(function)
+    check(function, seed=99)
+    assert capsys.readouterr().out.count("passed") == 2
 
 
-def test_sigmoid_check_passes_a_stable_sigmoid(capsys):
-    check_sigmoid(stable_sigmoid)
-    assert "✔ sigmoid: all 4 cases passed." in capsys.readouterr().out
+@pytest.mark.parametrize(("exercise", "description", "source"), MUTANTS,
+                         ids=[f"{e}: {d}" for e, d, _ in MUTANTS])
+def test_every_one_token_mutant_of_the_reference_fails(exercise, description, source):
+    name, check = EXERCISES[exercise]
+    with pytest.raises(CheckFailed):
+        check(define(source, name, {"np": np}))
+
+
+def test_the_equivalent_mutants_are_mutants_of_the_reference():
+    found = {d for e in EXERCISES for d, _ in mutants(solution_cell(LESSON, e))}
+    assert found >= EQUIVALENT
+    assert {exercise for exercise, _, _ in MUTANTS} == set(EXERCISES)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_no_text_the_learner_sees_contains_a_line_of_the_solution(exercise):
+    assert leaks(LESSON, exercise) == []
 
 
 def test_sigmoid_check_fails_the_naive_formula_because_it_overflows():
@@ -33,64 +66,64 @@ def test_sigmoid_check_fails_the_naive_formula_because_it_overflows():
 
 
 def test_sigmoid_check_fails_the_naive_formula_even_when_warnings_are_ignored():
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         with pytest.raises(CheckFailed, match="overflow"):
             check_sigmoid(naive_sigmoid)
 
 
-def test_sigmoid_check_leaves_the_warning_filters_as_they_were():
-    before = list(warnings.filters)
+def test_sigmoid_check_leaves_the_warning_filters_and_error_state_as_they_were():
+    before, state = list(warnings.filters), np.geterr()
     with pytest.raises(CheckFailed):
         check_sigmoid(naive_sigmoid)
-    assert warnings.filters == before
+    assert warnings.filters == before and np.geterr() == state
+
+
+def test_sigmoid_check_fails_a_where_that_evaluates_the_naive_form():
+    def where_naive(z):
+        return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
+
+    with pytest.raises(CheckFailed, match="overflow"):
+        check_sigmoid(where_naive)
 
 
 def test_sigmoid_check_fails_a_wrong_sign():
-    with pytest.raises(CheckFailed, match=r"z = \[-2, -1, 0, 1, 2\].*expected"):
+    with pytest.raises(CheckFailed, match=r"z = \[-2, -0.5, 0, 0.25, 0.5, 2\].*expected"):
         check_sigmoid(lambda z: stable_sigmoid(-z))
 
 
 def test_sigmoid_check_fails_a_result_of_the_wrong_shape():
-    with pytest.raises(CheckFailed, match=r"expected shape \(4, 3\), got shape \(12,\)"):
+    with pytest.raises(CheckFailed, match=r"expected shape \(2, 2\), got shape \(4,\)"):
         check_sigmoid(lambda z: stable_sigmoid(z).ravel())
 
 
-def test_sigmoid_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_sigmoid(not_implemented)
-
-
-def test_sigmoid_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_sigmoid(lambda z: None)
-
-
-def test_relu_derivative_check_passes_a_correct_function(capsys):
-    check_relu_derivative(lambda z: (z > 0).astype(z.dtype))
-    assert "✔ relu_derivative: all 4 cases passed." in capsys.readouterr().out
+def test_sigmoid_check_fails_float64_answers_to_float32_inputs():
+    with pytest.raises(CheckFailed, match=r"float32 inputs.*keep the dtype of z \(float32\)"):
+        check_sigmoid(lambda z: stable_sigmoid(z.astype(np.float64)))
 
 
 def test_relu_derivative_check_fails_a_derivative_of_one_at_zero():
-    with pytest.raises(CheckFailed, match=r"derivative at 0 is 0.*index \(2,\) expected 0, got 1"):
-        check_relu_derivative(lambda z: (z >= 0).astype(float))
+    with pytest.raises(CheckFailed, match=r"at index \(2,\) expected 0, got 1"):
+        check_relu_derivative(lambda z: (z >= 0).astype(z.dtype))
 
 
 def test_relu_derivative_check_fails_relu_itself():
-    with pytest.raises(CheckFailed, match="relu_derivative: on z = "):
+    with pytest.raises(CheckFailed, match="expected 1, got 2"):
         check_relu_derivative(lambda z: np.maximum(z, 0))
 
 
 def test_relu_derivative_check_fails_a_single_number_instead_of_an_array():
-    with pytest.raises(CheckFailed, match=r"expected shape \(5,\), got shape \(\)"):
+    with pytest.raises(CheckFailed, match=r"expected shape \(6,\), got shape \(\)"):
         check_relu_derivative(lambda z: 1.0)
 
 
-def test_relu_derivative_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_relu_derivative(not_implemented)
+def test_relu_derivative_check_fails_booleans_or_float64_for_float32_input():
+    with pytest.raises(CheckFailed, match=r"keep the dtype of z \(float64\), not .* bool"):
+        check_relu_derivative(lambda z: z > 0)
+    with pytest.raises(CheckFailed, match=r"keep the dtype of z \(float32\)"):
+        check_relu_derivative(lambda z: (z > 0).astype(float))
 
 
-def test_relu_derivative_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_relu_derivative(lambda z: None)
+def test_a_failure_shows_the_first_registered_hint():
+    with pytest.raises(CheckFailed, match=r"Hint: Use each of the two equal forms"):
+        check_sigmoid(naive_sigmoid)

@@ -1,10 +1,19 @@
-"""Lesson 06 exercise check: pass a correct he_init, fail every kind of wrong one clearly."""
+"""Lesson 06 exercise checks: pass a correct answer, fail every kind of wrong one clearly,
+including every one-token mutant of the lesson's reference solutions (he_init's weights are
+random, so its check is statistical: a mutant that changes the scale by 1% is exempt)."""
 
 import numpy as np
 import pytest
+from one_token_mutants import define, leaks, mutants, solution_cell
 
 from nnlib.checks.core import CheckFailed
-from nnlib.checks.lesson06 import check_he_init
+from nnlib.checks.lesson06 import check_he_init, check_init_std
+
+LESSON = "06_initialization.ipynb"
+EXERCISES = {"lesson06-init-std": ("init_std", check_init_std),
+             "lesson06-he-init": ("he_init", check_he_init)}
+MUTANTS = [(exercise, description, source) for exercise in EXERCISES
+           for description, source in mutants(solution_cell(LESSON, exercise))]
 
 
 def correct_he_init(n_in, n_out, rng):
@@ -12,10 +21,57 @@ def correct_he_init(n_in, n_out, rng):
     return W, np.zeros(n_out, dtype=np.float32)
 
 
-def test_he_init_check_passes_a_correct_function(capsys):
-    check_he_init(correct_he_init)
-    assert "✔ he_init: all 7 cases passed." in capsys.readouterr().out
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_the_reference_solution_passes_the_visible_and_hidden_cases(exercise, capsys):
+    name, check = EXERCISES[exercise]
+    function = define(solution_cell(LESSON, exercise), name, {"np": np})
+    check(function)
+    check(function, seed=31)
+    assert capsys.readouterr().out.count("passed") == 2
 
+
+@pytest.mark.parametrize(("exercise", "description", "source"), MUTANTS,
+                         ids=[f"{e}: {d}" for e, d, _ in MUTANTS])
+def test_every_one_token_mutant_of_the_reference_fails(exercise, description, source):
+    name, check = EXERCISES[exercise]
+    with pytest.raises(CheckFailed):
+        check(define(source, name, {"np": np}))
+
+
+def test_there_are_mutants_of_every_exercise():
+    assert {exercise for exercise, _, _ in MUTANTS} == set(EXERCISES)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_no_text_the_learner_sees_contains_a_line_of_the_solution(exercise):
+    assert leaks(LESSON, exercise) == []
+
+
+def test_init_std_check_fails_xavier_with_the_sizes_multiplied():
+    def product(method, n_in, n_out):
+        return {"zeros": 0.0, "small": 0.01, "xavier": np.sqrt(2 / (n_in * n_out)),
+                "he": np.sqrt(2 / n_in)}[method]
+
+    with pytest.raises(CheckFailed, match=r"init_std\('xavier', 784, 128\) \(uses both"):
+        check_init_std(product)
+
+
+def test_init_std_check_fails_he_with_n_out():
+    def he_out(method, n_in, n_out):
+        return {"zeros": 0.0, "small": 0.01, "xavier": np.sqrt(2 / (n_in + n_out)),
+                "he": np.sqrt(2 / n_out)}[method]
+
+    with pytest.raises(CheckFailed, match=r"init_std\('he', 784, 128\) \(uses n_in only\)"):
+        check_init_std(he_out)
+
+
+def test_he_init_check_fails_a_nonzero_mean(capsys):
+    def shifted(n_in, n_out, rng):
+        W, b = correct_he_init(n_in, n_out, rng)
+        return W + np.float32(0.1 * np.sqrt(2 / n_in)), b
+
+    with pytest.raises(CheckFailed, match="mean of W divided by its standard deviation"):
+        check_he_init(shifted)
 
 def test_he_init_check_passes_rng_normal_with_a_scale(capsys):
     def with_normal(n_in, n_out, rng):
@@ -91,19 +147,6 @@ def test_he_init_check_reports_a_bias_of_the_wrong_shape():
 
     with pytest.raises(CheckFailed, match=r"b.shape \(should be \(5,\)\)"):
         check_he_init(column_bias)
-
-
-def test_he_init_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_he_init(lambda n_in, n_out, rng: None)
-
-
-def test_he_init_check_reports_not_implemented():
-    def not_implemented(n_in, n_out, rng):
-        raise NotImplementedError("Hint: ...")
-
-    with pytest.raises(CheckFailed, match="he_init: not implemented yet"):
-        check_he_init(not_implemented)
 
 
 def test_he_init_check_reports_something_that_is_not_a_function():

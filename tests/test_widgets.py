@@ -314,3 +314,23 @@ def test_hidden_sizes_reads_comma_separated_sizes(text, sizes):
 def test_hidden_sizes_rejects_anything_but_positive_integers(text):
     with pytest.raises(ValueError, match="e.g. '128'"):
         hidden_sizes(text)
+
+
+@pytest.mark.parametrize("make", [neuron_explorer, activation_explorer, init_explorer,
+                                  training_dashboard])
+def test_a_stored_widget_output_says_what_it_is_and_keeps_the_live_view(make):
+    bundle = make()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    for mime in ("text/plain", "text/html"):
+        assert "it appears here when you run this cell" in bundle[mime]
+    assert bundle["text/plain"].split(":")[0] in ("Neuron explorer", "Activation explorer",
+                                                  "Initialization explorer", "Training dashboard")
+
+
+def test_widgets_draw_in_the_course_palette_on_white():
+    from nnlib.figures import PALETTE
+    from nnlib.widgets.activations import COLORS
+    from nnlib.widgets.base import new_figure
+
+    assert set(COLORS.values()) <= set(PALETTE)
+    assert new_figure(2, 2).get_facecolor() == (1.0, 1.0, 1.0, 1.0)

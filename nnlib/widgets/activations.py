@@ -9,11 +9,11 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..activations import get_activation
+from ..figures import PALETTE
 from .base import LABEL_STYLE, FigureExplorer
 
 EXPLORED_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
-COLORS = {"sigmoid": "tab:blue", "tanh": "tab:orange", "relu": "tab:green",
-          "leaky_relu": "tab:red", "linear": "tab:purple"}
+COLORS = dict(zip(EXPLORED_ACTIVATIONS, PALETTE[:5], strict=True))
 SATURATION = 0.01
 POINTS = 801
 
@@ -40,6 +40,8 @@ class ActivationExplorer(FigureExplorer):
     saturated regions shaded."""
 
     css_class = "nnlib-activation-explorer"
+    what = ("Activation explorer: tick activation functions and choose a range of z to see "
+            "each function, its derivative, and where it saturates.")
     figure_size = (9.0, 3.4)
 
     def __init__(self, selected=("sigmoid", "tanh", "relu"), z_range=(-6.0, 6.0)):

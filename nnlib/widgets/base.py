@@ -2,16 +2,21 @@
 
 Figures are drawn with matplotlib's object API (``matplotlib.figure.Figure``, never pyplot),
 rendered to PNG bytes and put into an ``ipywidgets.Image``. This works the same in JupyterLab,
-in a background thread, and in tests without a notebook, and it never prints anything.
+in a background thread, and in tests without a notebook, and it never prints anything. They use
+the course's colour-blind-safe palette and colormaps (:mod:`nnlib.figures`) on white.
+
+A widget lives only in a running kernel. Where a notebook is read without one (GitHub,
+nbviewer, a stored output), :class:`Described` makes its output a sentence saying what the
+widget is and that it appears when the cell is run; JupyterLab still shows the live widget.
 """
 
 import html
-import io
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from .._validation import check_choice
+from ..figures import figure_png as course_figure_png
 
 DPI = 80
 LABEL_STYLE = {"description_width": "110px"}
@@ -21,14 +26,12 @@ CONTROL_LAYOUT = {"width": "340px"}
 def new_figure(width, height, layout="constrained"):
     """A fresh matplotlib ``Figure`` of ``width`` x ``height`` inches, laid out compactly
     (``layout=None`` is faster for figures with many axes; place them yourself)."""
-    return Figure(figsize=(width, height), dpi=DPI, layout=layout)
+    return Figure(figsize=(width, height), dpi=DPI, layout=layout, facecolor="white")
 
 
 def figure_png(figure):
-    """The PNG bytes of a matplotlib ``Figure``."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
+    """The PNG bytes of a matplotlib ``Figure``, on white."""
+    return course_figure_png(figure, dpi=DPI)
 
 
 def image_widget(css_class, width):
@@ -61,7 +64,29 @@ def dropdown(description, options, value):
                             style=LABEL_STYLE, layout=CONTROL_LAYOUT)
 
 
-class FigureExplorer(widgets.VBox):
+class Described:
+    """Mixin for a widget: its stored output says what it is (``what``, one sentence) and
+    that it appears when the cell is run. The live widget view is kept, so JupyterLab shows
+    the widget; a reader without a kernel gets the sentence (plain text and HTML)."""
+
+    what = "An interactive widget."
+
+    def description(self):
+        """The sentence a reader without a running kernel sees, with the widget's settings."""
+        return (f"{self.what} It is an interactive widget: it appears here when you run this "
+                f"cell in Jupyter. [{self!r}]")
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if bundle is None:
+            return None
+        text = self.description()
+        bundle["text/plain"] = text
+        bundle["text/html"] = f"<p><em>{html.escape(text)}</em></p>"
+        return bundle
+
+
+class FigureExplorer(Described, widgets.VBox):
     """Controls above a figure that is redrawn whenever one of the controls changes.
 
     Subclasses implement ``draw(figure)``, which draws into a fresh ``Figure`` and returns the

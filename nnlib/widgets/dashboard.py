@@ -14,12 +14,14 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .._validation import check_choice, check_positive
+from ..figures import PALETTE, SEQUENTIAL_CMAP
 from ..metrics import confusion_matrix
 from ..model import Model
 from ..optimizers import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .base import (
     CONTROL_LAYOUT,
     LABEL_STYLE,
+    Described,
     dropdown,
     figure_png,
     image_widget,
@@ -50,10 +52,12 @@ def draw_curves(figure, history):
     ax_loss, ax_accuracy = figure.subplots(1, 2)
     epochs = list(range(1, len(history.get("loss", [])) + 1))
     for ax, key in ((ax_loss, "loss"), (ax_accuracy, "accuracy")):
-        for prefix, label in (("", "training"), ("val_", "validation")):
+        for prefix, label, color in (("", "training", PALETTE[0]),
+                                     ("val_", "validation", PALETTE[1])):
             values = history.get(prefix + key, [])
             if values:
-                ax.plot(epochs[:len(values)], values, marker="o", markersize=3, label=label)
+                ax.plot(epochs[:len(values)], values, marker="o", markersize=3, label=label,
+                        color=color)
         ax.set(title=key, xlabel="epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.3)
@@ -67,22 +71,25 @@ def draw_curves(figure, history):
 def draw_confusion(figure, matrix):
     """The confusion matrix ``(k, k)`` as a heat map with the counts written in."""
     ax = figure.add_subplot()
-    ax.imshow(matrix, cmap="Blues")
+    ax.imshow(matrix, cmap=SEQUENTIAL_CMAP)
     k = len(matrix)
     for (i, j), count in np.ndenumerate(matrix):
         ax.text(j, i, str(count), ha="center", va="center", fontsize=7 if k > 5 else 10,
-                color="white" if count > matrix.max() / 2 else "black")
+                color="black" if count > matrix.max() / 2 else "white")
     ax.set(title="confusion matrix (test set)", xlabel="predicted", ylabel="true",
            xticks=range(k), yticks=range(k))
 
 
-class TrainingDashboard(widgets.VBox):
+class TrainingDashboard(Described, widgets.VBox):
     """Hyper-parameter controls, Train/Stop buttons, a progress bar, live curves, results.
 
     For tests and scripts: ``train_button.click()`` starts a run, ``wait()`` blocks until it
     ends; ``model``, ``history``, ``thread``, ``error`` and ``last_plot_data`` (the plotted
     curves) show what happened.
     """
+
+    what = ("Training dashboard: choose the network and its hyper-parameters, press Train, "
+            "and watch the loss and accuracy curves of the run live.")
 
     def __init__(self, data="moons", hidden="32,32", activation="relu", init="he",
                  optimizer="adam", learning_rate=None, batch_size=32, epochs=20, l2=0.0,

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..backprop import backward_propagation
+from ..figures import PALETTE
 from ..forward import forward_propagation
 from ..initialization import initialize_parameters
 from .base import FigureExplorer, dropdown, slider
@@ -59,7 +60,7 @@ def histogram_row(axes, arrays, label, symmetric):
         std = float(values.std())
         stds.append(std)
         counts, edges = np.histogram(np.clip(values, low, limit), bins=BINS, range=(low, limit))
-        ax.stairs(counts, edges, fill=True, color="tab:blue")
+        ax.stairs(counts, edges, fill=True, color=PALETTE[0])
         ax.set_title(f"{label}{l}\nstd {std:.1e}", fontsize=8)
         ax.set_yticks([])
         ax.tick_params(labelsize=7)
@@ -72,6 +73,9 @@ class InitExplorer(FigureExplorer):
     histograms of the activations (top) and of the weight gradients (bottom)."""
 
     css_class = "nnlib-init-explorer"
+    what = ("Initialization explorer: choose a scheme, its scale, the depth and the activation "
+            "of a deep network, and see histograms of its activations and weight gradients, "
+            "layer by layer.")
     figure_size = (10.0, 4.0)
     figure_layout = None  # many small axes: a fixed layout draws twice as fast
 

@@ -7,7 +7,9 @@ predicted as class 1.
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.colors import ListedColormap
 
+from ..figures import DIVERGING_CMAP, PALETTE
 from ..neuron import Neuron
 from ..toy_data import make_blobs
 from .base import FigureExplorer, dropdown, slider
@@ -15,6 +17,7 @@ from .base import FigureExplorer, dropdown, slider
 NEURON_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 PLANE = (-4.0, 4.0)
 GRID_POINTS = 121
+CLASS_COLORS = ListedColormap([PALETTE[1], PALETTE[0]])  # class 0 orange, class 1 blue
 
 
 def toy_points(rng=0):
@@ -38,6 +41,8 @@ class NeuronExplorer(FigureExplorer):
     over the plane, the toy points and the decision line."""
 
     css_class = "nnlib-neuron-explorer"
+    what = ("Neuron explorer: sliders for the weights w1, w2 and the bias b of one neuron, and "
+            "its activation, over a plot of its output and its decision line on toy points.")
     figure_size = (5.5, 4.2)
 
     def __init__(self, w1=1.0, w2=1.0, b=0.0, activation="sigmoid", rng=0):
@@ -62,16 +67,16 @@ class NeuronExplorer(FigureExplorer):
         accuracy = float(np.mean(predicted == self.y))
 
         ax = figure.add_subplot()
-        mesh = ax.pcolormesh(x1, x2, output, cmap="RdBu_r", shading="auto", alpha=0.75)
+        mesh = ax.pcolormesh(x1, x2, output, cmap=DIVERGING_CMAP, shading="auto", alpha=0.6)
         figure.colorbar(mesh, ax=ax, label=f"output a = {activation}(z)")
-        ax.scatter(*self.X.T, c=self.y, cmap="coolwarm", edgecolors="k", s=28)
+        ax.scatter(*self.X.T, c=self.y, cmap=CLASS_COLORS, vmin=0, vmax=1, edgecolors="k", s=28)
         line = decision_line(w1, w2, b)
         if line is not None:
             ax.plot(*line, color="k", linewidth=2, label="decision line z = 0")
             ax.legend(loc="lower right", fontsize=8)
         ax.set(xlim=PLANE, ylim=PLANE, xlabel="x₁", ylabel="x₂",
                title=f"z = {w1:.1f}·x₁ + {w2:.1f}·x₂ + {b:.1f}")
-        self.info.value = (f"Points where z &gt; 0 are predicted as class 1 (red): "
+        self.info.value = (f"Points where z &gt; 0 are predicted as class 1 (blue): "
                            f"<b>{accuracy:.0%}</b> of the {len(self.y)} points are right.")
         return {"output": output, "line": line, "accuracy": accuracy,
                 "weights": (w1, w2), "bias": b, "activation": activation}
