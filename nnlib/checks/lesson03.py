@@ -26,9 +26,9 @@ HINTS = {
         "He initialization: W_l has shape (n_{l-1}, n_l), entries drawn from the standard "
         "normal N(0, 1) and multiplied by √(2 / n_{l-1}); b_l has shape (n_l,) and is all "
         "zeros. Both are stored in the requested dtype, under the keys W1, b1, W2, b2, ...",
-        "Go over the pairs of neighbouring sizes (n_0, n_1), (n_1, n_2), ...: layer l uses "
-        "the pair (layer_sizes[l-1], layer_sizes[l]) for l = 1, ..., L, where L is one less "
-        "than the number of sizes.",
+        "Go over the pairs of neighbouring sizes (n_0, n_1), (n_1, n_2), ...: layer l takes "
+        "the size just before it as its number of inputs and its own size as its number of "
+        "units, for l = 1, ..., L, where L is one less than the number of sizes.",
     ),
     "lesson03-forward-propagation": (
         "Walk from the input to the output: each layer takes the previous layer's activations, "
