@@ -46,11 +46,16 @@ def solution_source(lesson, grade_id):
 
 
 def solution_lines(source):
-    """The line numbers (1-based) between the solution markers."""
-    lines = source.splitlines()
-    begin = next(i for i, x in enumerate(lines, 1) if "### BEGIN SOLUTION" in x)
-    end = next(i for i, x in enumerate(lines, 1) if "### END SOLUTION" in x)
-    return range(begin + 1, end)
+    """The line numbers (1-based) between the solution markers (every block of the cell)."""
+    lines, inside = set(), False
+    for number, line in enumerate(source.splitlines(), 1):
+        if "### BEGIN SOLUTION" in line:
+            inside = True
+        elif "### END SOLUTION" in line:
+            inside = False
+        elif inside:
+            lines.add(number)
+    return lines
 
 
 def scaled(node):
