@@ -16,7 +16,7 @@ import numpy as np
 from ..backprop import backward_propagation as reference_backward
 from ..backprop import update_parameters as reference_update
 from ..forward import forward_propagation as reference_forward
-from ..gradient_check import numerical_gradients, relative_error
+from ..gradient_check import check_backward
 from ..graph import Value as ReferenceValue
 from ..initialization import initialize_parameters
 from .core import Case, CheckFailed, run_check
@@ -383,15 +383,8 @@ def gradient_check_case(sizes, hidden, m, rng, dtype=np.float64):
 
 def expected_relative_error(backward, parameters, X, Y, hidden):
     """The relative error between ``backward``'s gradients and finite differences (float64),
-    both from nnlib."""
-    params = {k: np.array(v, dtype=np.float64) for k, v in parameters.items()}
-    X64, Y64 = np.asarray(X, np.float64), np.asarray(Y, np.float64)
-    _, cache = reference_forward(X64, params, hidden)
-    analytic = backward(params, cache, X64, Y64)
-    numeric = numerical_gradients(params, X64, Y64, hidden_activation=hidden)
-    keys = sorted(numeric)
-    return relative_error(np.concatenate([analytic[k].ravel() for k in keys]),
-                          np.concatenate([numeric[k].ravel() for k in keys]))
+    as ``nnlib.gradient_check.check_backward`` computes it."""
+    return check_backward(backward, parameters, X, Y, hidden)
 
 
 def expect_verdict(expected, right):
