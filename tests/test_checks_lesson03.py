@@ -299,3 +299,11 @@ def test_count_parameters_check_fails_a_hard_coded_answer_on_hidden_cases():
     check_count_parameters(cheat)
     with pytest.raises(CheckFailed):
         check_count_parameters(cheat, seed=5)
+
+
+def test_nnlibs_count_parameters_counts_what_initialize_parameters_creates():
+    from nnlib.initialization import count_parameters
+
+    for sizes in ([2, 1], [784, 128, 10], [3, 8, 8, 4, 1]):
+        created = nnlib.initialize_parameters(*sizes, method="zeros")
+        assert count_parameters(sizes) == sum(value.size for value in created.values())

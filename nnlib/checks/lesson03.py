@@ -14,6 +14,7 @@ mean 0, standard deviation $\sqrt{2 / n_{l-1}}$, a normal shape) and by reproduc
 import numpy as np
 
 from ..forward import forward_propagation as reference_forward
+from ..initialization import count_parameters
 from ..initialization import initialize_parameters as reference_initialize
 from .core import Case, run_check
 from .properties import run_property_check
@@ -306,12 +307,6 @@ def check_forward_propagation(forward_propagation, *, seed=None):
 
 # --- count_parameters -----------------------------------------------------------------------
 
-def expected_count(layer_sizes):
-    """The number of weights and biases ``nnlib.initialize_parameters`` creates."""
-    parameters = reference_initialize(*layer_sizes, method="zeros")
-    return sum(array.size for array in parameters.values())
-
-
 def check_count_parameters(count_parameters, *, seed=None):
     r"""Check the learner's ``count_parameters(layer_sizes)``: how many numbers a network
     with these layer sizes learns, $\sum_l (n_{l-1} n_l + n_l)$.
@@ -325,7 +320,7 @@ def check_count_parameters(count_parameters, *, seed=None):
                   for _ in range(3)]
     cases = [
         Case(f"layer sizes {list(s)} ({len(s) - 1} layer{'s' * (len(s) > 2)})",
-             (list(s),), expected_count(s))
+             (list(s),), count_parameters(s))
         for s in sizes
     ]
     run_check("count_parameters", count_parameters, cases,
