@@ -14,7 +14,7 @@ mean 0, standard deviation $\sqrt{2 / n_{l-1}}$, a normal shape) and by reproduc
 import numpy as np
 
 from ..forward import forward_propagation as reference_forward
-from ..initialization import count_parameters
+from ..initialization import count_parameters as reference_count
 from ..initialization import initialize_parameters as reference_initialize
 from .core import Case, run_check
 from .properties import run_property_check
@@ -320,7 +320,7 @@ def check_count_parameters(count_parameters, *, seed=None):
                   for _ in range(3)]
     cases = [
         Case(f"layer sizes {list(s)} ({len(s) - 1} layer{'s' * (len(s) > 2)})",
-             (list(s),), count_parameters(s))
+             (list(s),), reference_count(s))
         for s in sizes
     ]
     run_check("count_parameters", count_parameters, cases,
