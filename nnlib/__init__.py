@@ -9,7 +9,7 @@ One convention everywhere: **rows are examples**.
 - Arrays are float32 unless you pass float64 (gradient checks do).
 
 Each module holds the ideas of one lesson: :mod:`~nnlib.neuron`, :mod:`~nnlib.activations`,
-:mod:`~nnlib.forward`, :mod:`~nnlib.costs`, :mod:`~nnlib.backprop`,
+:mod:`~nnlib.forward`, :mod:`~nnlib.costs`, :mod:`~nnlib.graph`, :mod:`~nnlib.backprop`,
 :mod:`~nnlib.gradient_check`, :mod:`~nnlib.initialization`, :mod:`~nnlib.data`,
 :mod:`~nnlib.toy_data`, :mod:`~nnlib.metrics`, :mod:`~nnlib.model` (the ``Model`` class),
 :mod:`~nnlib.optimizers`, :mod:`~nnlib.regularization`, :mod:`~nnlib.threads`,

@@ -81,3 +81,26 @@ def gradient_check(parameters, X, Y, hidden_activation="relu", output_activation
     keys = sorted(analytic)
     return relative_error(np.concatenate([analytic[k].ravel() for k in keys]),
                           np.concatenate([numeric[k].ravel() for k in keys]))
+
+
+def check_backward(backward, parameters, X, Y, hidden_activation="relu", epsilon=1e-6):
+    """Relative error between the gradients of any backward function and finite differences.
+
+    ``backward(parameters, cache, X, Y)`` has the signature of
+    :func:`~nnlib.backprop.backward_propagation` (lesson 05's exercise writes both); it is
+    called once, on float64 copies, with the cache of :func:`~nnlib.forward.forward_propagation`.
+    Y: targets shaped like the output. Returns a float: below ~1e-7 is right.
+    """
+    params = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    L = n_layers(params)
+    output_activation = default_output_activation(params[f"W{L}"].shape[1])
+    _, cache = run_forward(X, params, hidden_activation, output_activation)
+    cache["activations"] = (hidden_activation, output_activation)
+    analytic = backward(params, cache, X, Y)
+    numeric = numerical_gradients(params, X, Y, hidden_activation, output_activation,
+                                  epsilon=epsilon)
+    keys = sorted(numeric)
+    return relative_error(np.concatenate([np.ravel(analytic[k]) for k in keys]),
+                          np.concatenate([numeric[k].ravel() for k in keys]))

@@ -88,3 +88,10 @@ def layer_sizes_of(parameters):
     return (parameters["W1"].shape[0],) + tuple(
         parameters[f"W{l}"].shape[1] for l in range(1, n_layers + 1)
     )
+
+
+def count_parameters(layer_sizes):
+    r"""How many numbers a network with layer sizes ``[n_0, ..., n_L]`` learns:
+    $\sum_{l=1}^{L} (n_{l-1} n_l + n_l)$, the entries of every ``W{l}`` and ``b{l}``."""
+    sizes = [int(n) for n in layer_sizes]
+    return sum(n_in * n_out + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))

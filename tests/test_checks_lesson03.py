@@ -1,97 +1,287 @@
-"""Lesson 03 exercise checks: pass a correct answer, fail every kind of wrong one clearly."""
+"""Lesson 03 exercise checks: they pass the lesson's own solutions, fail every one-token mutant
+of them, and say what to look at when they fail."""
+
+import json
 
 import numpy as np
 import pytest
+from solution_mutants import ROOT, define, leaks, mutants, solution_source
 
+import nnlib
 from nnlib.checks.core import CheckFailed
-from nnlib.checks.lesson03 import check_count_parameters, check_layer_forward
+from nnlib.checks.hints import hints_for
+from nnlib.checks.lesson03 import (
+    HINTS,
+    check_count_parameters,
+    check_forward_propagation,
+    check_initialize_parameters,
+)
+
+LESSON = "03"
+NAMESPACE = {"np": np, "nnlib": nnlib,
+             "ACTIVATION_FUNCTIONS": {"relu": nnlib.relu, "tanh": nnlib.tanh,
+                                      "sigmoid": nnlib.sigmoid, "softmax": nnlib.softmax}}
+EXERCISES = {  # grade_id: (function name, check)
+    "lesson03-initialize-parameters": ("initialize_parameters", check_initialize_parameters),
+    "lesson03-forward-propagation": ("forward_propagation", check_forward_propagation),
+    "lesson03-count-parameters": ("count_parameters", check_count_parameters),
+}
+# Mutants that compute the same thing on every valid input, with the reason.
+EQUIVALENT = {
+    # 0 * anything + 2**0 ... none so far: every listed mutant must fail its check.
+}
 
 
-def correct_layer_forward(A_prev, W, b):
-    Z = A_prev @ W + b
-    return Z, np.maximum(Z, 0)
+def reference(grade_id):
+    name, _ = EXERCISES[grade_id]
+    return define(solution_source(LESSON, grade_id), NAMESPACE, name)
 
 
-def correct_count_parameters(layer_sizes):
-    return sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
-
-
-def not_implemented(*args):
+def not_implemented(*args, **kwargs):
     raise NotImplementedError("Hint: ...")
 
 
-def test_layer_forward_check_passes_a_correct_function(capsys):
-    check_layer_forward(correct_layer_forward)
-    assert "✔ layer_forward: all 4 cases passed." in capsys.readouterr().out
+@pytest.mark.parametrize("grade_id", EXERCISES)
+@pytest.mark.parametrize("seed", [None, 0, 12345])
+def test_the_lessons_solution_passes_visible_and_hidden_cases(grade_id, seed, capsys):
+    name, check = EXERCISES[grade_id]
+    check(reference(grade_id), seed=seed)
+    assert f"✔ {name}: all" in capsys.readouterr().out
 
 
-def test_layer_forward_check_passes_a_function_that_returns_float32(capsys):
-    def float32_layer(A_prev, W, b):
-        Z = (A_prev @ W + b).astype(np.float32)
-        return Z, np.maximum(Z, 0)
+@pytest.mark.parametrize("grade_id", EXERCISES)
+def test_hidden_cases_differ_from_seed_to_seed_and_add_to_the_visible_ones(grade_id, capsys):
+    _, check = EXERCISES[grade_id]
+    counts = []
+    for seed in (None, 1):
+        check(reference(grade_id), seed=seed)
+        counts.append(int(capsys.readouterr().out.split("all ")[1].split()[0]))
+    assert counts[1] > counts[0]
 
-    check_layer_forward(float32_layer)
+
+def mutant_params():
+    for grade_id, (name, _) in EXERCISES.items():
+        for description, kind, code in mutants(solution_source(LESSON, grade_id)):
+            yield pytest.param(grade_id, kind, code, id=f"{name}: {description}")
+
+
+@pytest.mark.parametrize(("grade_id", "kind", "code"), list(mutant_params()))
+def test_every_one_token_mutant_of_the_solution_fails(grade_id, kind, code, capsys):
+    name, check = EXERCISES[grade_id]
+    if code in EQUIVALENT:
+        pytest.skip(EQUIVALENT[code])
+    if kind == "scale" and grade_id == "lesson03-initialize-parameters":
+        pytest.skip("random weights are checked statistically: a 1% scale is within sampling")
+    with pytest.raises(CheckFailed):
+        check(define(code, NAMESPACE, name))
+
+
+def test_there_are_enough_mutants_to_mean_something():
+    counts = {g: len(mutants(solution_source(LESSON, g))) for g in EXERCISES}
+    assert all(count >= 5 for count in counts.values()), counts
+
+
+@pytest.mark.parametrize("grade_id", EXERCISES)
+def test_hints_are_registered_and_never_hold_a_line_of_the_solution(grade_id):
+    source = solution_source(LESSON, grade_id)
+    hints = hints_for(grade_id)
+    assert 2 <= len(hints) <= 3
+    for text in hints:
+        assert not leaks(source, text), f"{grade_id}: a hint holds {leaks(source, text)}"
+
+
+def test_no_markdown_of_the_lesson_holds_a_line_of_a_solution():
+    path = next((ROOT / "notebooks").glob(f"{LESSON}_*.ipynb"))
+    cells = json.loads(path.read_text())["cells"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    for grade_id in EXERCISES:
+        assert not leaks(solution_source(LESSON, grade_id), markdown), grade_id
+
+
+@pytest.mark.parametrize("grade_id", EXERCISES)
+def test_failure_messages_never_hold_a_line_of_the_solution(grade_id):
+    name, check = EXERCISES[grade_id]
+    source = solution_source(LESSON, grade_id)
+    for _, _, code in mutants(source)[:40]:
+        try:
+            check(define(code, NAMESPACE, name))
+        except CheckFailed as failure:
+            assert not leaks(source, str(failure)), str(failure)
+
+
+def test_hints_cover_exactly_the_lessons_exercises():
+    assert set(HINTS) == set(EXERCISES)
+
+
+@pytest.mark.parametrize("grade_id", EXERCISES)
+def test_an_unfinished_exercise_fails_with_its_first_hint(grade_id):
+    _, check = EXERCISES[grade_id]
+    with pytest.raises(CheckFailed, match="not implemented yet.*Hint: " + HINTS[grade_id][0][:20]):
+        check(not_implemented)
+
+
+# --- initialize_parameters: what a learner gets told -------------------------------------
+
+def he(*sizes, rng=None, dtype=np.float32):
+    return reference("lesson03-initialize-parameters")(*sizes, rng=rng, dtype=dtype)
+
+
+def test_initialize_does_not_demand_nnlibs_draw_order(capsys):
+    def biases_first(*sizes, rng=None, dtype=np.float32):
+        rng = np.random.default_rng(rng)
+        params = {}
+        for l in range(len(sizes) - 1, 0, -1):  # last layer drawn first, transposed draw
+            W = rng.standard_normal((sizes[l], sizes[l - 1])).T * np.sqrt(2 / sizes[l - 1])
+            params[f"W{l}"], params[f"b{l}"] = W.astype(dtype), np.zeros(sizes[l], dtype)
+        return params
+
+    check_initialize_parameters(biases_first, seed=3)
     assert "passed" in capsys.readouterr().out
 
 
-def test_layer_forward_check_fails_without_the_relu():
-    with pytest.raises(CheckFailed, match=r"value 1: at index .* expected 0, got -"):
-        check_layer_forward(lambda A_prev, W, b: (A_prev @ W + b, A_prev @ W + b))
+def test_initialize_names_the_wrong_scale():
+    def xavier(*sizes, rng=None, dtype=np.float32):
+        params = he(*sizes, rng=rng, dtype=dtype)
+        for l in range(1, len(sizes)):
+            params[f"W{l}"] *= np.sqrt(sizes[l - 1] / (sizes[l - 1] + sizes[l])).astype(dtype)
+        return params
+
+    with pytest.raises(CheckFailed, match=r"W1 has standard deviation .* expected about 0.0505"):
+        check_initialize_parameters(xavier)
 
 
-def test_layer_forward_check_fails_when_the_bias_is_forgotten():
-    with pytest.raises(CheckFailed, match=r"one example.*value 0: at index \(0, 3\)"):
-        check_layer_forward(lambda A_prev, W, b: correct_layer_forward(A_prev, W, 0 * b))
+def test_initialize_names_a_transposed_weight_matrix():
+    def transposed(*sizes, rng=None, dtype=np.float32):
+        params = he(*sizes, rng=rng, dtype=dtype)
+        return {k: v.T if k.startswith("W") else v for k, v in params.items()}
+
+    with pytest.raises(CheckFailed, match=r"W1 has shape \(128, 784\) \(transposed\?\)"):
+        check_initialize_parameters(transposed)
 
 
-def test_layer_forward_check_fails_a_sigmoid_instead_of_relu():
-    def sigmoid_layer(A_prev, W, b):
-        Z = A_prev @ W + b
-        return Z, 1 / (1 + np.exp(-np.clip(Z, -500, 500)))
-
-    with pytest.raises(CheckFailed, match="value 1"):
-        check_layer_forward(sigmoid_layer)
+def test_initialize_asks_for_float32_by_default():
+    with pytest.raises(CheckFailed, match="W1 has dtype float64, expected float32"):
+        check_initialize_parameters(lambda *s, rng=None, dtype=None: he(*s, rng=rng,
+                                                                         dtype=np.float64))
 
 
-def test_layer_forward_check_reports_a_transposed_weight_matrix():
-    with pytest.raises(CheckFailed, match="your function raised ValueError"):
-        check_layer_forward(lambda A_prev, W, b: correct_layer_forward(A_prev, W.T, b))
+def test_initialize_fails_uniform_weights_with_the_right_scale():
+    def uniform(*sizes, rng=None, dtype=np.float32):
+        rng = np.random.default_rng(rng)
+        params = {}
+        for l in range(1, len(sizes)):
+            bound = np.sqrt(3) * np.sqrt(2 / sizes[l - 1])  # same standard deviation
+            params[f"W{l}"] = rng.uniform(-bound, bound, (sizes[l - 1], sizes[l])).astype(dtype)
+            params[f"b{l}"] = np.zeros(sizes[l], dtype)
+        return params
+
+    with pytest.raises(CheckFailed, match="draw from the standard normal"):
+        check_initialize_parameters(uniform)
 
 
-def test_layer_forward_check_reports_a_single_value_instead_of_the_pair():
-    message = r"expected 2 values \(a tuple\), got array of shape \(1, 4\)"
+def test_initialize_fails_a_fixed_seed_that_ignores_rng():
+    with pytest.raises(CheckFailed, match="rng=7 and rng=8 gave the same W1"):
+        check_initialize_parameters(lambda *s, rng=None, dtype=np.float32: he(*s, rng=0,
+                                                                              dtype=dtype))
+
+
+def test_initialize_fails_equal_weights():
+    def constant(*sizes, rng=None, dtype=np.float32):
+        params = he(*sizes, rng=rng, dtype=dtype)
+        return {k: np.full_like(v, 0.05) if k.startswith("W") else v for k, v in params.items()}
+
+    with pytest.raises(CheckFailed, match="the weights must be random"):
+        check_initialize_parameters(constant)
+
+
+# --- forward_propagation: what a learner gets told ----------------------------------------
+
+def forward(X, parameters, hidden_activation="relu", output_activation=None):
+    return reference("lesson03-forward-propagation")(X, parameters, hidden_activation,
+                                                    output_activation)
+
+
+def test_forward_names_a_missing_cache_entry():
+    def no_activation_names(*args):
+        A, cache = forward(*args)
+        del cache["activations"]
+        return A, cache
+
+    with pytest.raises(CheckFailed, match="the cache has no 'activations'"):
+        check_forward_propagation(no_activation_names)
+
+
+def test_forward_names_the_wrong_output_activation():
+    def always_softmax(X, parameters, hidden_activation="relu", output_activation=None):
+        return forward(X, parameters, hidden_activation, output_activation or "softmax")
+
+    with pytest.raises(CheckFailed, match=r"one layer 3 → 1.*cache\['activations'\]"):
+        check_forward_propagation(always_softmax)
+
+
+def test_forward_points_at_the_activation_when_the_weighted_sums_are_right():
+    def hidden_relu_always(X, parameters, hidden_activation="relu", output_activation=None):
+        A, cache = forward(X, parameters, "relu", output_activation)
+        cache["activations"] = (hidden_activation, cache["activations"][1])
+        return A, cache
+
+    message = "Z1 is right, so check layer 1's activation, which is tanh"
     with pytest.raises(CheckFailed, match=message):
-        check_layer_forward(lambda A_prev, W, b: correct_layer_forward(A_prev, W, b)[1])
+        check_forward_propagation(hidden_relu_always)
 
 
-def test_layer_forward_check_reports_the_wrong_shape():
-    def transposed_output(A_prev, W, b):
-        Z, A = correct_layer_forward(A_prev, W, b)
-        return Z.T, A.T
+def test_forward_names_a_forgotten_bias():
+    def no_bias(X, parameters, *args):
+        return forward(X, {k: v * 0 if k[0] == "b" else v for k, v in parameters.items()}, *args)
 
-    with pytest.raises(CheckFailed, match=r"expected shape \(1, 4\), got shape \(4, 1\)"):
-        check_layer_forward(transposed_output)
-
-
-def test_layer_forward_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_layer_forward(not_implemented)
+    message = r"cache\['Z1'\] \(the weighted sum Z_1 = A_0 W_1 \+ b_1\)"
+    with pytest.raises(CheckFailed, match=message):
+        check_forward_propagation(no_bias)
 
 
-def test_layer_forward_check_reports_a_missing_return():
+def test_forward_reports_float64_where_float32_came_in():
+    def upcast(X, parameters, *args):
+        return forward(X.astype(np.float64),
+                       {k: v.astype(np.float64) for k, v in parameters.items()}, *args)
+
+    with pytest.raises(CheckFailed, match="has dtype float64, expected float32"):
+        check_forward_propagation(upcast)
+
+
+def test_forward_counts_an_overflow_warning_as_a_failure():
+    def naive_sigmoid(Z):
+        return 1 / (1 + np.exp(-Z))
+
+    def naive(X, parameters, hidden_activation="relu", output_activation=None):
+        namespace = dict(NAMESPACE, ACTIVATION_FUNCTIONS=dict(
+            NAMESPACE["ACTIVATION_FUNCTIONS"], sigmoid=naive_sigmoid))
+        fn = define(solution_source(LESSON, "lesson03-forward-propagation"), namespace,
+                    "forward_propagation")
+        return fn(X, parameters, hidden_activation, output_activation)
+
+    with pytest.raises(CheckFailed, match="large weights.*RuntimeWarning: overflow"):
+        check_forward_propagation(naive)
+
+
+def test_forward_reports_a_single_value_instead_of_the_pair():
+    with pytest.raises(CheckFailed, match=r"expected the pair \(output, cache\), got ndarray"):
+        check_forward_propagation(lambda *args: forward(*args)[0])
+
+
+def test_forward_reports_a_missing_return():
     with pytest.raises(CheckFailed, match="did you forget to `return`"):
-        check_layer_forward(lambda A_prev, W, b: None)
+        check_forward_propagation(lambda *args: None)
 
 
-def test_layer_forward_check_reports_a_none_inside_the_pair():
-    with pytest.raises(CheckFailed, match="value 1: got None"):
-        check_layer_forward(lambda A_prev, W, b: (A_prev @ W + b, None))
+def test_forward_reports_a_transposed_weight_as_an_error_with_the_case():
+    def transposed(X, parameters, *args):
+        return forward(X, {k: v.T for k, v in parameters.items()}, *args)
+
+    with pytest.raises(CheckFailed, match="your function raised ValueError"):
+        check_forward_propagation(transposed)
 
 
-def test_count_parameters_check_passes_a_correct_function(capsys):
-    check_count_parameters(correct_count_parameters)
-    assert "✔ count_parameters: all 5 cases passed." in capsys.readouterr().out
-
+# --- count_parameters ----------------------------------------------------------------------
 
 def test_count_parameters_check_fails_when_biases_are_forgotten():
     def weights_only(layer_sizes):
@@ -101,27 +291,19 @@ def test_count_parameters_check_fails_when_biases_are_forgotten():
         check_count_parameters(weights_only)
 
 
-def test_count_parameters_check_fails_when_only_two_layers_are_counted():
-    def first_layer_only(layer_sizes):
-        return layer_sizes[0] * layer_sizes[1] + layer_sizes[1]
-
-    with pytest.raises(CheckFailed, match=r"layer sizes \[3, 4, 2\].*expected 26, got 16"):
-        check_count_parameters(first_layer_only)
-
-
-def test_count_parameters_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_count_parameters(not_implemented)
+def test_count_parameters_check_fails_a_hard_coded_answer_on_hidden_cases():
+    solution = reference("lesson03-count-parameters")
+    visible = {sizes: solution(sizes) for sizes in [(2, 1), (3, 4, 2), (784, 128, 10),
+                                                    (10, 20, 30, 40, 5), (784, 1), (2, 2, 1)]}
+    cheat = lambda layer_sizes: visible.get(tuple(layer_sizes), 0)  # noqa: E731
+    check_count_parameters(cheat)
+    with pytest.raises(CheckFailed):
+        check_count_parameters(cheat, seed=5)
 
 
-def test_count_parameters_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_count_parameters(lambda layer_sizes: None)
+def test_nnlibs_count_parameters_counts_what_initialize_parameters_creates():
+    from nnlib.initialization import count_parameters
 
-
-def test_count_parameters_check_reports_a_list_instead_of_a_number():
-    def per_layer(layer_sizes):
-        return [a * b + b for a, b in zip(layer_sizes[:-1], layer_sizes[1:])]
-
-    with pytest.raises(CheckFailed, match=r"expected shape \(\), got shape \(1,\)"):
-        check_count_parameters(per_layer)
+    for sizes in ([2, 1], [784, 128, 10], [3, 8, 8, 4, 1]):
+        created = nnlib.initialize_parameters(*sizes, method="zeros")
+        assert count_parameters(sizes) == sum(value.size for value in created.values())

@@ -3,7 +3,7 @@
 In a notebook: ``from nnlib.checks.lesson01 import check_weighted_sum`` then
 ``check_weighted_sum(weighted_sum)``. Each check prints a pass line or raises
 :class:`~nnlib.checks.core.CheckFailed` with what went wrong and a hint;
-``hint("lesson03-layer-forward")`` gives an exercise's hints one at a time.
+``hint("lesson03-forward-propagation")`` gives an exercise's hints one at a time.
 """
 
 from .core import Case, CheckFailed, run_check

@@ -12,7 +12,10 @@ import inspect
 
 def is_stub(function):
     """True if ``function``'s code still raises ``NotImplementedError`` (an unfinished
-    exercise of a student version)."""
+    exercise of a student version). For a class: if any of its methods does."""
+    if inspect.isclass(function):
+        return any(is_stub(method) for method in vars(function).values()
+                   if inspect.isfunction(method))
     try:
         source = inspect.getsource(function)
     except (OSError, TypeError):
