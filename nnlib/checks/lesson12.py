@@ -59,8 +59,8 @@ def _strict(title, function, cases, exercise, rtol, atol):
 # ----------------------------------------------------------------------------- batch norm
 
 
-def expected_batchnorm(Z, gamma, beta, eps):
-    """nnlib's training-mode batch normalization, in float64."""
+def batchnorm_forward_train(Z, gamma, beta, eps=1e-5):
+    """The exercise's answer from nnlib: training-mode batch normalization, in float64."""
     out, _ = batchnorm_forward(np.asarray(Z, np.float64), np.asarray(gamma, np.float64),
                                np.asarray(beta, np.float64), eps=eps)
     return out
@@ -68,7 +68,7 @@ def expected_batchnorm(Z, gamma, beta, eps):
 
 def _batchnorm_case(description, Z, gamma, beta, eps, dtype):
     Z, gamma, beta = (np.asarray(a, dtype=dtype) for a in (Z, gamma, beta))
-    return Case(description, (Z, gamma, beta, eps), expected_batchnorm(Z, gamma, beta, eps))
+    return Case(description, (Z, gamma, beta, eps), batchnorm_forward_train(Z, gamma, beta, eps))
 
 
 def batchnorm_forward_cases(rng=None):
@@ -111,7 +111,7 @@ def rng_cases(seed, shape):
     return np.random.default_rng(1200 + seed).standard_normal(shape)
 
 
-def check_batchnorm_forward(batchnorm_forward_train, *, seed=None):
+def check_batchnorm_forward(function, *, seed=None):
     r"""Check the learner's ``batchnorm_forward_train(Z, gamma, beta, eps)``.
 
     $$\hat Z = \frac{Z - \bar z}{\sqrt{\mathrm{Var}[z] + \varepsilon}}, \qquad
@@ -122,12 +122,12 @@ def check_batchnorm_forward(batchnorm_forward_train, *, seed=None):
     cases = batchnorm_forward_cases()
     if seed is not None:
         cases += batchnorm_forward_cases(np.random.default_rng(seed))
-    _strict("batchnorm_forward_train", batchnorm_forward_train, cases,
+    _strict("batchnorm_forward_train", function, cases,
             "lesson12-batchnorm-forward", rtol=1e-3, atol=1e-4)
 
 
-def expected_batchnorm_backward(dout, Z, gamma, eps):
-    """nnlib's training-mode gradients ``(dZ, dgamma, dbeta)``, in float64."""
+def batchnorm_backward_train(dout, Z, gamma, eps=1e-5):
+    """The exercise's answer from nnlib: training-mode ``(dZ, dgamma, dbeta)``, float64."""
     gamma = np.asarray(gamma, np.float64)
     _, cache = batchnorm_forward(np.asarray(Z, np.float64), gamma, np.zeros_like(gamma),
                                  eps=eps)
@@ -137,7 +137,7 @@ def expected_batchnorm_backward(dout, Z, gamma, eps):
 def _backward_case(description, dout, Z, gamma, eps):
     dout, Z, gamma = (np.asarray(a, dtype=np.float64) for a in (dout, Z, gamma))
     return Case(description, (dout, Z, gamma, eps),
-                tuple(expected_batchnorm_backward(dout, Z, gamma, eps)))
+                tuple(batchnorm_backward_train(dout, Z, gamma, eps)))
 
 
 def batchnorm_backward_cases(rng=None):
@@ -169,7 +169,7 @@ def batchnorm_backward_cases(rng=None):
     ]
 
 
-def check_batchnorm_backward(batchnorm_backward_train, *, seed=None):
+def check_batchnorm_backward(function, *, seed=None):
     r"""Check the learner's ``batchnorm_backward_train(dout, Z, gamma, eps)``, which returns
     ``(dZ, dgamma, dbeta)`` shaped ``(m, n)``, ``(n,)``, ``(n,)``, in float64:
 
@@ -179,16 +179,16 @@ def check_batchnorm_backward(batchnorm_backward_train, *, seed=None):
     cases = batchnorm_backward_cases()
     if seed is not None:
         cases += batchnorm_backward_cases(np.random.default_rng(seed))
-    _strict("batchnorm_backward_train", batchnorm_backward_train, cases,
+    _strict("batchnorm_backward_train", function, cases,
             "lesson12-batchnorm-backward", rtol=1e-5, atol=1e-8)
 
 
 # ----------------------------------------------------------------------------- residual block
 
 
-def expected_residual_backward(dout, A, W1, b1, W2):
-    """nnlib's ``(dA, dW1, db1, dW2, db2)`` for the block, in float64 (``b2`` does not
-    change any gradient, so it is not an argument)."""
+def residual_block_backward(dout, A, W1, b1, W2):
+    """The exercise's answer from nnlib: ``(dA, dW1, db1, dW2, db2)`` in float64 (``b2``
+    changes no gradient, so it is not an argument)."""
     arrays = [np.asarray(a, np.float64) for a in (A, W1, b1, W2)]
     _, cache = residual_forward(*arrays, np.zeros(arrays[3].shape[1]))
     return tuple(residual_backward(np.asarray(dout, np.float64), cache))
@@ -196,7 +196,7 @@ def expected_residual_backward(dout, A, W1, b1, W2):
 
 def _residual_case(description, dout, A, W1, b1, W2):
     arrays = tuple(np.asarray(a, dtype=np.float64) for a in (dout, A, W1, b1, W2))
-    return Case(description, arrays, expected_residual_backward(*arrays))
+    return Case(description, arrays, residual_block_backward(*arrays))
 
 
 def residual_backward_cases(rng=None):
@@ -233,7 +233,7 @@ def residual_backward_cases(rng=None):
     ]
 
 
-def check_residual_backward(residual_block_backward, *, seed=None):
+def check_residual_backward(function, *, seed=None):
     r"""Check the learner's ``residual_block_backward(dout, A, W1, b1, W2)``, the gradients
     ``(dA, dW1, db1, dW2, db2)`` of $\mathrm{out} = A + \mathrm{relu}(A W_1 + b_1) W_2 + b_2$,
     in float64. A: ``(m, n)``; W1: ``(n, k)``; b1: ``(k,)``; W2: ``(k, n)``.
@@ -241,5 +241,5 @@ def check_residual_backward(residual_block_backward, *, seed=None):
     cases = residual_backward_cases()
     if seed is not None:
         cases += residual_backward_cases(np.random.default_rng(seed))
-    _strict("residual_block_backward", residual_block_backward, cases,
+    _strict("residual_block_backward", function, cases,
             "lesson12-residual-backward", rtol=1e-6, atol=1e-9)
