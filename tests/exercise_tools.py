@@ -57,7 +57,8 @@ def _changes(node):
                 yield f"{type(op).__name__} -> {new.__name__}", change
     elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
         value = node.value
-        for new in ((value + 1, value - 1) if isinstance(value, int) else (value * 1.01,)):
+        floats = (value * 1.01,) if value else (1.0,)
+        for new in ((value + 1, value - 1) if isinstance(value, int) else floats):
             yield f"{value!r} -> {new!r}", lambda n, new=new: setattr(n, "value", new)
     elif isinstance(node, ast.keyword) and node.arg == "axis":
         for new in (0, 1, None):
