@@ -216,3 +216,23 @@ def test_the_checks_reject_something_that_is_not_a_function():
                   check_train_sgd):
         with pytest.raises(CheckFailed, match="expected a function"):
             check(np.zeros(3))
+
+
+def test_a_loop_that_gathers_each_batch_twice_and_predicts_on_X_passes(capsys):
+    def train_sgd(X, Y, layer_sizes, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed)
+        parameters = nnlib.initialize_parameters(*layer_sizes, rng=rng)
+        costs = []
+        for _ in range(epochs):
+            order = rng.permutation(X.shape[0])
+            for first in range(0, X.shape[0], batch_size):
+                rows = order[first:first + batch_size]
+                output, cache = nnlib.forward_propagation(X[rows, :], parameters)
+                costs.append(nnlib.compute_cost(output, Y[rows]))
+                grads = nnlib.backward_propagation(parameters, cache, X[rows, :], Y[rows])
+                nnlib.update_parameters(parameters, grads, learning_rate)
+            nnlib.predict(X, parameters)
+        return parameters, costs
+
+    check_train_sgd(train_sgd, seed=1)
+    assert "✔ train_sgd" in capsys.readouterr().out

@@ -278,6 +278,17 @@ def taken_rows(index, m):
     return first.ravel().astype(np.int64) % max(m, 1)
 
 
+def once(log):
+    """A log of taken rows without immediate repeats (a batch taken twice in a row, say for the
+    forward and the backward pass, counts once)."""
+    kept = []
+    for rows in log:
+        if not (kept and not isinstance(rows, str) and not isinstance(kept[-1], str)
+                and np.array_equal(rows, kept[-1])):
+            kept.append(rows)
+    return kept
+
+
 def watched(array):
     """``array`` as a :class:`Watched` view with an empty log."""
     view = array.view(Watched)
@@ -354,6 +365,7 @@ class Loop:
         time, each batch by index and Y's rows with X's; else what the loop did instead."""
         *_, X_rows, Y_rows = self.result(X, Y, layer_sizes, epochs, batch_size, learning_rate,
                                          seed)
+        X_rows, Y_rows = once(X_rows), once(Y_rows)
         m = len(X)
         if not X_rows:
             return ("a loop that never took rows from X by index: gather each mini-batch "
