@@ -1,178 +1,238 @@
-"""Lesson 07 exercise checks: pass correct functions, fail every kind of wrong one clearly."""
+"""Lesson 07's checks: the reference solutions pass (with and without hidden cases), every
+one-token mutant of them fails, named mistakes get a message that says what to look at, and no
+hint gives away a line of a solution."""
 
 import numpy as np
 import pytest
+from exercise_tools import (
+    function_from,
+    leaks,
+    markdown_before,
+    memorizing,
+    solution_expressions,
+    solution_source,
+    surviving,
+)
 
+import nnlib
 from nnlib.checks.core import CheckFailed
-from nnlib.checks.lesson07 import check_normalize_images, check_one_hot_encode
+from nnlib.checks.hints import first_hint
+from nnlib.checks.lesson07 import (
+    HINTS,
+    check_normalize_images,
+    check_one_hot_encode,
+    check_train_sgd,
+    check_update_ratio,
+)
+
+NOTEBOOK = "07_training_on_mnist.ipynb"
+NAMESPACE = {"np": np, "nnlib": nnlib}
+EXERCISES = {
+    "lesson07-normalize-images": ("normalize_images", check_normalize_images),
+    "lesson07-one-hot-encode": ("one_hot_encode", check_one_hot_encode),
+    "lesson07-update-ratio": ("update_ratio", check_update_ratio),
+    "lesson07-train-sgd": ("train_sgd", check_train_sgd),
+}
+# Mutants that compute the same thing on every valid input, each with the reason.
+EQUIVALENT = {
+    # reshape(m, -2): NumPy reads any negative size as "whatever is left", like -1.
+    "lesson07-normalize-images": ("1 -> 2",),
+}
 
 
-def correct_normalize_images(images):
-    return images.reshape(len(images), -1).astype(np.float32) / 255
-
-
-def correct_one_hot_encode(y, n_classes):
-    Y = np.zeros((len(y), n_classes), dtype=np.float32)
-    Y[np.arange(len(y)), y] = 1
-    return Y
+def reference(grade_id):
+    name, _ = EXERCISES[grade_id]
+    return function_from(solution_source(NOTEBOOK, grade_id), name, NAMESPACE)
 
 
 def not_implemented(*args):
     raise NotImplementedError("Hint: ...")
 
 
-# ----------------------------------------------------------------------------- normalize_images
+@pytest.mark.parametrize("grade_id", EXERCISES)
+@pytest.mark.parametrize("seed", [None, 0, 1, 2])
+def test_the_reference_solution_passes(grade_id, seed, capsys):
+    _, check = EXERCISES[grade_id]
+    check(reference(grade_id), seed=seed)
+    assert "✔" in capsys.readouterr().out
 
 
-def test_normalize_images_check_passes_a_correct_function(capsys):
-    check_normalize_images(correct_normalize_images)
-    assert "✔ normalize_images: all 5 cases passed." in capsys.readouterr().out
+@pytest.mark.parametrize("grade_id", EXERCISES)
+def test_every_one_token_mutant_fails(grade_id, capsys):
+    name, check = EXERCISES[grade_id]
+    source = solution_source(NOTEBOOK, grade_id)
+    assert surviving(source, name, NAMESPACE, check, EQUIVALENT.get(grade_id, ())) == []
 
 
-def test_normalize_images_check_passes_reshape_with_784_and_np_divide(capsys):
-    def with_divide(images):
-        return np.divide(images.reshape(-1, 784), np.float32(255), dtype=np.float32)
-
-    check_normalize_images(with_divide)
-    assert "passed" in capsys.readouterr().out
-
-
-def test_normalize_images_check_fails_dividing_by_256():
-    def by_256(images):
-        return images.reshape(len(images), -1).astype(np.float32) / 256
-
-    with pytest.raises(CheckFailed, match="black .* white.*expected 1, got 0.996"):
-        check_normalize_images(by_256)
+@pytest.mark.parametrize("grade_id", [g for g in EXERCISES if g != "lesson07-train-sgd"])
+def test_hard_coding_the_visible_answers_fails_the_hidden_cases(grade_id, capsys):
+    _, check = EXERCISES[grade_id]
+    replay = memorizing(check, reference(grade_id))
+    check(replay)                                         # the visible cases pass
+    with pytest.raises(CheckFailed, match="hidden"):
+        check(replay, seed=5)
 
 
-def test_normalize_images_check_fails_dividing_by_the_batch_maximum():
+@pytest.mark.parametrize("grade_id", EXERCISES)
+def test_no_hint_or_markdown_or_failure_message_holds_a_line_of_the_solution(grade_id):
+    _, check = EXERCISES[grade_id]
+    expressions = solution_expressions(solution_source(NOTEBOOK, grade_id))
+    assert expressions
+    assert leaks(" ".join(HINTS[grade_id]), expressions) == []
+    assert leaks(markdown_before(NOTEBOOK, grade_id), expressions) == []
+    with pytest.raises(CheckFailed) as failure:
+        check(not_implemented)
+    assert leaks(str(failure.value), expressions) == []
+    assert first_hint(grade_id) in str(failure.value)
+
+
+@pytest.mark.parametrize("grade_id", EXERCISES)
+def test_hints_are_progressive(grade_id):
+    assert 2 <= len(HINTS[grade_id]) <= 3
+
+
+# ----------------------------------------------------------------------------- named mistakes
+
+
+def test_normalize_images_by_the_batch_maximum_is_named():
     def by_max(images):
         flat = images.reshape(len(images), -1).astype(np.float32)
-        return flat / max(flat.max(), 1)
+        return flat / flat.max()
 
     with pytest.raises(CheckFailed, match="brightest pixel is 120"):
         check_normalize_images(by_max)
 
 
-def test_normalize_images_check_fails_integer_division():
-    def floor_division(images):
-        return (images.reshape(len(images), -1) // 255).astype(np.float32)
-
-    with pytest.raises(CheckFailed, match="5 random images \\(5, 28, 28\\)"):
-        check_normalize_images(floor_division)
-
-
-def test_normalize_images_check_fails_images_left_unflattened():
-    def unflattened(images):
-        return images.astype(np.float32) / 255
-
-    with pytest.raises(CheckFailed, match="expected shape \\(3, 784\\), got shape \\(3, 28, 28\\)"):
-        check_normalize_images(unflattened)
-
-
-def test_normalize_images_check_fails_float64_pixels():
-    def float64(images):
-        return images.reshape(len(images), -1) / 255.0
-
+def test_normalize_images_in_float64_is_named():
     with pytest.raises(CheckFailed, match="float32 .*expected 1, got 0"):
-        check_normalize_images(float64)
+        check_normalize_images(lambda images: images.reshape(len(images), -1) / 255.0)
 
 
-def test_normalize_images_check_fails_not_implemented_with_the_hint():
-    with pytest.raises(CheckFailed, match="not implemented yet.*divide by 255"):
-        check_normalize_images(not_implemented)
+def test_normalize_images_left_unflattened_is_named():
+    with pytest.raises(CheckFailed, match=r"expected shape \(3, 784\), got shape \(3, 28, 28\)"):
+        check_normalize_images(lambda images: images.astype(np.float32) / 255)
 
 
-def test_normalize_images_check_fails_a_missing_return():
-    def no_return(images):
-        images.reshape(len(images), -1).astype(np.float32) / 255
-
-    with pytest.raises(CheckFailed, match=r"got None \(did you forget to `return`"):
-        check_normalize_images(no_return)
-
-
-def test_normalize_images_check_fails_a_list_instead_of_an_array():
-    def as_list(images):
-        return correct_normalize_images(images).tolist()
-
-    with pytest.raises(CheckFailed, match="float32 .*expected numbers, got str 'list"):
-        check_normalize_images(as_list)
-
-
-def test_normalize_images_check_reports_an_exception_in_the_learners_code():
-    def crashing(images):
-        return images.reshape(len(images), 785)
-
-    with pytest.raises(CheckFailed, match="your function raised ValueError"):
-        check_normalize_images(crashing)
-
-
-def test_normalize_images_check_rejects_something_that_is_not_a_function():
-    with pytest.raises(CheckFailed, match="expected a function"):
-        check_normalize_images(np.zeros((1, 784)))
-
-
-# ----------------------------------------------------------------------------- one_hot_encode
-
-
-def test_one_hot_encode_check_passes_a_correct_function(capsys):
-    check_one_hot_encode(correct_one_hot_encode)
-    assert "✔ one_hot_encode: all 5 cases passed." in capsys.readouterr().out
-
-
-def test_one_hot_encode_check_passes_rows_of_the_identity_matrix(capsys):
-    def with_eye(y, n_classes):
-        return np.eye(n_classes, dtype=np.float32)[y]
-
-    check_one_hot_encode(with_eye)
-    assert "passed" in capsys.readouterr().out
-
-
-def test_one_hot_encode_check_fails_columns_counted_from_the_labels():
+def test_one_hot_with_columns_from_the_labels_is_named():
     def from_labels(y, n_classes):
-        return correct_one_hot_encode(y, int(y.max()) + 1)
+        return np.eye(int(y.max()) + 1, dtype=np.float32)[y]
 
-    with pytest.raises(CheckFailed, match="not y.max\\(\\) \\+ 1.*expected shape \\(2, 10\\)"):
+    with pytest.raises(CheckFailed, match=r"whatever labels y holds.*expected shape \(2, 10\)"):
         check_one_hot_encode(from_labels)
 
 
-def test_one_hot_encode_check_fails_labels_shifted_by_one():
-    def shifted(y, n_classes):
-        return correct_one_hot_encode((y + 1) % n_classes, n_classes)
+def test_update_ratio_with_the_biases_is_named():
+    def with_biases(parameters, grads, learning_rate):
+        return {key: learning_rate * np.linalg.norm(grads["d" + key]) / np.linalg.norm(value)
+                for key, value in parameters.items()}
 
-    with pytest.raises(CheckFailed, match="y = \\[0, 2, 1\\]"):
-        check_one_hot_encode(shifted)
-
-
-def test_one_hot_encode_check_fails_transposed_rows():
-    def transposed(y, n_classes):
-        return correct_one_hot_encode(y, n_classes).T
-
-    with pytest.raises(CheckFailed, match="expected shape \\(2, 10\\), got shape \\(10, 2\\)"):
-        check_one_hot_encode(transposed)
+    with pytest.raises(CheckFailed, match="RuntimeWarning|keys"):
+        check_update_ratio(with_biases)
 
 
-def test_one_hot_encode_check_fails_float64_rows():
-    def float64(y, n_classes):
-        return np.eye(n_classes)[y]
+def test_update_ratio_without_the_learning_rate_is_named():
+    def no_rate(parameters, grads, learning_rate):
+        return {key: np.linalg.norm(grads["d" + key]) / np.linalg.norm(W)
+                for key, W in parameters.items() if key.startswith("W")}
 
-    with pytest.raises(CheckFailed, match="float32 .*expected 1, got 0"):
-        check_one_hot_encode(float64)
-
-
-def test_one_hot_encode_check_fails_not_implemented_with_the_hint():
-    with pytest.raises(CheckFailed, match="not implemented yet.*np.zeros"):
-        check_one_hot_encode(not_implemented)
+    with pytest.raises(CheckFailed, match="alpha = 0.1"):
+        check_update_ratio(no_rate)
 
 
-def test_one_hot_encode_check_fails_a_missing_return():
-    def no_return(y, n_classes):
-        correct_one_hot_encode(y, n_classes)
+def loop(shuffle="per epoch", gather="batch", record="before", rate=1.0, seed_used=True):
+    """A training loop with one chosen mistake."""
 
-    with pytest.raises(CheckFailed, match=r"got None \(did you forget to `return`"):
-        check_one_hot_encode(no_return)
+    def train_sgd(X, Y, layer_sizes, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed if seed_used else 0)
+        parameters = nnlib.initialize_parameters(*layer_sizes, rng=rng)
+        costs, m = [], len(X)
+        fixed = rng.permutation(m)
+        for _ in range(epochs):
+            order = {"per epoch": lambda: rng.permutation(m), "once": lambda: fixed,
+                     "never": lambda: np.arange(m)}[shuffle]()
+            data = (X[order], Y[order]) if gather == "whole" else None
+            for first in range(0, m, batch_size):
+                if gather == "whole":
+                    X_batch = data[0][first:first + batch_size]
+                    Y_batch = data[1][first:first + batch_size]
+                elif gather == "slice":
+                    X_batch, Y_batch = X[first:first + batch_size], Y[first:first + batch_size]
+                else:
+                    rows = order[first:first + batch_size]
+                    X_batch, Y_batch = X[rows], Y[rows]
+                output, cache = nnlib.forward_propagation(X_batch, parameters)
+                grads = nnlib.backward_propagation(parameters, cache, X_batch, Y_batch)
+                if record == "before":
+                    costs.append(nnlib.compute_cost(output, Y_batch))
+                for key, value in parameters.items():
+                    value -= np.float32(rate * learning_rate) * grads["d" + key]
+                if record == "after":
+                    output, _ = nnlib.forward_propagation(X_batch, parameters)
+                    costs.append(nnlib.compute_cost(output, Y_batch))
+        return parameters, costs
+
+    return train_sgd
 
 
-def test_one_hot_encode_check_rejects_something_that_is_not_a_function():
-    with pytest.raises(CheckFailed, match="one_hot_encode: expected a function"):
-        check_one_hot_encode("np.eye(10)[y]")
+def test_the_mistake_free_loop_passes(capsys):
+    check_train_sgd(loop(), seed=3)
+
+
+@pytest.mark.parametrize(("mistake", "message"), [
+    ({"shuffle": "once"}, "the same order in every epoch"),
+    ({"shuffle": "never"}, "stored order: shuffle them"),
+    ({"gather": "whole"}, "never a shuffled copy of the whole of X"),
+    ({"gather": "slice", "shuffle": "never"}, "in their stored order \\(a slice\\)"),
+    ({"rate": 1.01}, "step divided by alpha"),
+    ({"rate": -1.0}, "against the gradient"),
+    ({"seed_used": False}, "draw everything random from the seed you are given"),
+])
+def test_a_loop_mistake_is_named(mistake, message):
+    with pytest.raises(CheckFailed, match=message):
+        check_train_sgd(loop(**mistake))
+
+
+def test_a_loop_that_shuffles_X_in_place_is_named():
+    def in_place(X, Y, layer_sizes, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed)
+        order = rng.permutation(len(X))
+        X[...] = X[order]
+        return loop()(X, Y, layer_sizes, epochs, batch_size, learning_rate, seed)
+
+    with pytest.raises(CheckFailed, match="a changed X or Y"):
+        check_train_sgd(in_place)
+
+
+def test_a_loop_that_forgets_to_return_is_named():
+    def no_return(*args):
+        loop()(*args)
+
+    with pytest.raises(CheckFailed, match="forget to return"):
+        check_train_sgd(no_return)
+
+
+def test_the_checks_reject_something_that_is_not_a_function():
+    for check in (check_normalize_images, check_one_hot_encode, check_update_ratio,
+                  check_train_sgd):
+        with pytest.raises(CheckFailed, match="expected a function"):
+            check(np.zeros(3))
+
+
+def test_a_loop_that_gathers_each_batch_twice_and_predicts_on_X_passes(capsys):
+    def train_sgd(X, Y, layer_sizes, epochs, batch_size, learning_rate, seed):
+        rng = np.random.default_rng(seed)
+        parameters = nnlib.initialize_parameters(*layer_sizes, rng=rng)
+        costs = []
+        for _ in range(epochs):
+            order = rng.permutation(X.shape[0])
+            for first in range(0, X.shape[0], batch_size):
+                rows = order[first:first + batch_size]
+                output, cache = nnlib.forward_propagation(X[rows, :], parameters)
+                costs.append(nnlib.compute_cost(output, Y[rows]))
+                grads = nnlib.backward_propagation(parameters, cache, X[rows, :], Y[rows])
+                nnlib.update_parameters(parameters, grads, learning_rate)
+            nnlib.predict(X, parameters)
+        return parameters, costs
+
+    check_train_sgd(train_sgd, seed=1)
+    assert "✔ train_sgd" in capsys.readouterr().out
