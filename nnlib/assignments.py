@@ -5,11 +5,12 @@ Every "your turn" exercise in a lesson is a *solution cell* (nbgrader metadata
 ``### END SOLUTION``, inside a function, with a ``# Hint: ...`` as its first line; the next cell
 is a *graded check cell* (``"grade": true``) that calls a check from :mod:`nnlib.checks`.
 
-``python -m nnlib.assignments release`` writes student versions of every lesson to
-``release/``: each answer becomes ``raise NotImplementedError("<the hint>")`` and all outputs
-are cleared; everything else is unchanged and the source notebooks are never touched.
-``python -m nnlib.assignments grade NOTEBOOK...`` runs learners' notebooks and reports each
-check with its points. The lessons also work with nbgrader as they are.
+``python -m nnlib.assignments release`` writes student versions of the lessons in
+``./notebooks`` (or of the notebooks named) to ``./release``: each answer becomes
+``raise NotImplementedError("<the first hint>")`` and all outputs are cleared; everything else
+is unchanged and the source notebooks are never touched.
+``python -m nnlib.assignments grade SUBMISSIONS`` grades learners' notebooks (see
+:mod:`nnlib.grading`). The lessons also work with nbgrader as they are.
 """
 
 import argparse
@@ -22,7 +23,6 @@ import nbformat
 
 from .checks.hints import first_hint
 
-ROOT = Path(__file__).resolve().parents[1]
 BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#+\s*END SOLUTION\s*$")
 HINT = re.compile(r"^\s*# Hint:\s*(\S.*)$")
@@ -127,15 +127,29 @@ def student_version(nb, name):
     return student
 
 
-def lesson_paths():
-    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+def lesson_paths(folder=None):
+    """The lessons ``NN_name.ipynb`` in ``folder`` (default: ``notebooks/`` in the current
+    directory, the course folder), sorted by number."""
+    folder = Path(folder) if folder is not None else Path.cwd() / "notebooks"
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def release(paths=None, out_dir=None):
-    """Write student versions of ``paths`` (default: every lesson) into ``out_dir`` (default
-    ``release/``). Returns the written paths. Checks every notebook before writing any."""
-    paths = [Path(p) for p in (paths or lesson_paths())]
-    out_dir = Path(out_dir or ROOT / "release").resolve()
+    """Write student versions of ``paths`` (default: every lesson in ``./notebooks``) into
+    ``out_dir`` (default ``./release``). Returns the written paths. Checks every notebook
+    before writing any; never writes anywhere else (in particular not into the installed
+    package). Raises :class:`ReleaseError` when there is nothing to release."""
+    if not paths:
+        paths = lesson_paths()
+        if not paths:
+            raise ReleaseError(
+                f"no lessons found in {Path.cwd() / 'notebooks'}: run this from the course "
+                "folder (the one that holds notebooks/), or name the notebooks to release.")
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ReleaseError(f"no such notebook: {', '.join(missing)}; give paths to .ipynb files.")
+    out_dir = Path(out_dir if out_dir is not None else Path.cwd() / "release").resolve()
     if any(out_dir == p.resolve().parent for p in paths):
         raise ReleaseError(f"the output folder {out_dir} holds the source notebooks; "
                            "choose another one (the default is release/).")
@@ -172,8 +186,10 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     rel = commands.add_parser("release", help="write student versions of the lessons")
-    rel.add_argument("notebooks", nargs="*", help="lessons to release (default: all)")
-    rel.add_argument("--out", default=None, help="output folder (default: release/)")
+    rel.add_argument("notebooks", nargs="*",
+                     help="lessons to release (default: every lesson in ./notebooks)")
+    rel.add_argument("--out", default=None,
+                     help="output folder (default: release/ in the current directory)")
     grd = commands.add_parser("grade", help="run learners' notebooks and score the checks")
     grd.add_argument("notebooks", nargs="+")
     args = parser.parse_args(argv)

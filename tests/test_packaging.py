@@ -58,3 +58,31 @@ def test_no_mnist_file_is_tracked_by_git():
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     assert not [p for p in tracked if re.search(r"idx[13]-ubyte|mnist.*\.(npz|gz|pkl)", p, re.I)]
+
+
+# Packages nnlib imports that come with a declared one (the import name, the declared package).
+COMES_WITH = {"IPython": "ipywidgets", "cycler": "matplotlib", "jupyter_client": "nbclient",
+              "mpl_toolkits": "matplotlib"}
+
+
+def imported_packages():
+    """The top-level names of every module that nnlib's code imports, stdlib and nnlib left out."""
+    import ast
+    import sys
+
+    found = set()
+    for path in (ROOT / "nnlib").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"nnlib"}
+
+
+def test_every_package_nnlib_imports_is_a_declared_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {requirement(t)[0] for t in project["dependencies"]}
+    undeclared = {name for name in imported_packages()
+                  if COMES_WITH.get(name, name).lower().replace("_", "-") not in declared}
+    assert not undeclared, f"nnlib imports {sorted(undeclared)}; add them to dependencies"
