@@ -7,21 +7,8 @@ from nnlib.checks.core import CheckFailed
 from nnlib.checks.lesson01 import check_neuron_output, check_weighted_sum
 
 
-def correct_weighted_sum(x, w, b):
-    return float(np.dot(x, w) + b)
-
-
 def correct_neuron_output(X, w, b):
     return 1 / (1 + np.exp(-(X @ w + b)))
-
-
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
-
-
-def test_weighted_sum_check_passes_a_correct_function(capsys):
-    check_weighted_sum(correct_weighted_sum)
-    assert "✔ weighted_sum: all 5 cases passed." in capsys.readouterr().out
 
 
 def test_weighted_sum_check_passes_a_loop_written_by_hand(capsys):
@@ -45,27 +32,12 @@ def test_weighted_sum_check_fails_an_elementwise_product_with_the_wrong_shape():
         check_weighted_sum(lambda x, w, b: x * w + b)
 
 
-def test_weighted_sum_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_weighted_sum(not_implemented)
-
-
-def test_weighted_sum_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_weighted_sum(lambda x, w, b: None)
-
-
 def test_weighted_sum_check_reports_an_exception_from_the_learner():
     def broken(x, w, b):
         return x @ w.reshape(1, -1) + b
 
     with pytest.raises(CheckFailed, match="your function raised ValueError"):
         check_weighted_sum(broken)
-
-
-def test_neuron_output_check_passes_a_correct_function(capsys):
-    check_neuron_output(correct_neuron_output)
-    assert "✔ neuron_output: all 4 cases passed." in capsys.readouterr().out
 
 
 def test_neuron_output_check_fails_without_the_activation():
@@ -81,16 +53,6 @@ def test_neuron_output_check_fails_a_column_instead_of_a_vector():
 def test_neuron_output_check_fails_a_function_that_handles_only_the_first_row():
     with pytest.raises(CheckFailed, match=r"expected shape \(6,\), got shape \(\)"):
         check_neuron_output(lambda X, w, b: correct_neuron_output(X[0], w, b))
-
-
-def test_neuron_output_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_neuron_output(not_implemented)
-
-
-def test_neuron_output_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_neuron_output(lambda X, w, b: None)
 
 
 def test_neuron_output_check_rejects_something_that_is_not_a_function():

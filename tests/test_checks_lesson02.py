@@ -18,10 +18,6 @@ def naive_sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def not_implemented(z):
-    raise NotImplementedError("Hint: ...")
-
-
 def test_sigmoid_check_passes_a_stable_sigmoid(capsys):
     check_sigmoid(stable_sigmoid)
     assert "✔ sigmoid: all 4 cases passed." in capsys.readouterr().out
@@ -56,21 +52,6 @@ def test_sigmoid_check_fails_a_result_of_the_wrong_shape():
         check_sigmoid(lambda z: stable_sigmoid(z).ravel())
 
 
-def test_sigmoid_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_sigmoid(not_implemented)
-
-
-def test_sigmoid_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_sigmoid(lambda z: None)
-
-
-def test_relu_derivative_check_passes_a_correct_function(capsys):
-    check_relu_derivative(lambda z: (z > 0).astype(z.dtype))
-    assert "✔ relu_derivative: all 4 cases passed." in capsys.readouterr().out
-
-
 def test_relu_derivative_check_fails_a_derivative_of_one_at_zero():
     with pytest.raises(CheckFailed, match=r"derivative at 0 is 0.*index \(2,\) expected 0, got 1"):
         check_relu_derivative(lambda z: (z >= 0).astype(float))
@@ -86,11 +67,3 @@ def test_relu_derivative_check_fails_a_single_number_instead_of_an_array():
         check_relu_derivative(lambda z: 1.0)
 
 
-def test_relu_derivative_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_relu_derivative(not_implemented)
-
-
-def test_relu_derivative_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_relu_derivative(lambda z: None)

@@ -12,19 +12,6 @@ def correct_layer_forward(A_prev, W, b):
     return Z, np.maximum(Z, 0)
 
 
-def correct_count_parameters(layer_sizes):
-    return sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
-
-
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
-
-
-def test_layer_forward_check_passes_a_correct_function(capsys):
-    check_layer_forward(correct_layer_forward)
-    assert "✔ layer_forward: all 4 cases passed." in capsys.readouterr().out
-
-
 def test_layer_forward_check_passes_a_function_that_returns_float32(capsys):
     def float32_layer(A_prev, W, b):
         Z = (A_prev @ W + b).astype(np.float32)
@@ -73,24 +60,9 @@ def test_layer_forward_check_reports_the_wrong_shape():
         check_layer_forward(transposed_output)
 
 
-def test_layer_forward_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_layer_forward(not_implemented)
-
-
-def test_layer_forward_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="did you forget to `return`"):
-        check_layer_forward(lambda A_prev, W, b: None)
-
-
 def test_layer_forward_check_reports_a_none_inside_the_pair():
     with pytest.raises(CheckFailed, match="value 1: got None"):
         check_layer_forward(lambda A_prev, W, b: (A_prev @ W + b, None))
-
-
-def test_count_parameters_check_passes_a_correct_function(capsys):
-    check_count_parameters(correct_count_parameters)
-    assert "✔ count_parameters: all 5 cases passed." in capsys.readouterr().out
 
 
 def test_count_parameters_check_fails_when_biases_are_forgotten():
@@ -107,16 +79,6 @@ def test_count_parameters_check_fails_when_only_two_layers_are_counted():
 
     with pytest.raises(CheckFailed, match=r"layer sizes \[3, 4, 2\].*expected 26, got 16"):
         check_count_parameters(first_layer_only)
-
-
-def test_count_parameters_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_count_parameters(not_implemented)
-
-
-def test_count_parameters_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_count_parameters(lambda layer_sizes: None)
 
 
 def test_count_parameters_check_reports_a_list_instead_of_a_number():

@@ -12,19 +12,6 @@ def correct_bce(A, Y, eps=1e-12):
     return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / A.shape[0])
 
 
-def correct_cce(A, Y, eps=1e-12):
-    return float(-np.sum(Y * np.log(np.clip(A, eps, 1))) / A.shape[0])
-
-
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
-
-
-def test_bce_check_passes_a_correct_function(capsys):
-    check_binary_cross_entropy(correct_bce)
-    assert "✔ binary_cross_entropy: all 5 cases passed." in capsys.readouterr().out
-
-
 def test_bce_check_passes_any_tiny_epsilon(capsys):
     check_binary_cross_entropy(lambda A, Y: correct_bce(A, Y, eps=1e-7))
     check_binary_cross_entropy(lambda A, Y: correct_bce(A, Y, eps=np.finfo(np.float64).eps))
@@ -78,16 +65,6 @@ def test_bce_check_fails_a_missing_minus_sign():
         check_binary_cross_entropy(lambda A, Y: -correct_bce(A, Y))
 
 
-def test_bce_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_binary_cross_entropy(not_implemented)
-
-
-def test_bce_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_binary_cross_entropy(lambda A, Y: None)
-
-
 def test_bce_check_reports_per_example_costs_instead_of_their_mean():
     def per_example(A, Y):
         A = np.clip(A, 1e-12, 1 - 1e-12)
@@ -95,11 +72,6 @@ def test_bce_check_reports_per_example_costs_instead_of_their_mean():
 
     with pytest.raises(CheckFailed, match=r"expected shape \(\), got shape \(4,\)"):
         check_binary_cross_entropy(per_example)
-
-
-def test_cce_check_passes_a_correct_function(capsys):
-    check_categorical_cross_entropy(correct_cce)
-    assert "✔ categorical_cross_entropy: all 5 cases passed." in capsys.readouterr().out
 
 
 def test_cce_check_passes_a_version_that_picks_the_true_class(capsys):
@@ -130,16 +102,6 @@ def test_cce_check_fails_a_mean_over_all_entries():
 def test_cce_check_fails_the_binary_formula():
     with pytest.raises(CheckFailed, match="categorical_cross_entropy: on uniform predictions"):
         check_categorical_cross_entropy(correct_bce)
-
-
-def test_cce_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_categorical_cross_entropy(not_implemented)
-
-
-def test_cce_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_categorical_cross_entropy(lambda A, Y: None)
 
 
 def test_cce_check_reports_per_example_costs_instead_of_their_mean():

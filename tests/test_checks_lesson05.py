@@ -20,15 +20,6 @@ def correct_backward_two_layer(parameters, cache, X, Y):
             "dW1": X.T @ dZ1, "db1": dZ1.sum(axis=0)}
 
 
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
-
-
-def test_relu_backward_check_passes_a_correct_function(capsys):
-    check_relu_backward(correct_relu_backward)
-    assert "✔ relu_backward: all 6 cases passed." in capsys.readouterr().out
-
-
 def test_relu_backward_check_passes_a_float32_answer(capsys):
     check_relu_backward(lambda dA, Z: (dA * (Z > 0)).astype(np.float32))
     assert "passed" in capsys.readouterr().out
@@ -54,27 +45,12 @@ def test_relu_backward_check_reports_the_wrong_shape():
         check_relu_backward(lambda dA, Z: correct_relu_backward(dA, Z).T)
 
 
-def test_relu_backward_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="relu_backward: not implemented yet"):
-        check_relu_backward(not_implemented)
-
-
-def test_relu_backward_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_relu_backward(lambda dA, Z: None)
-
-
 def test_relu_backward_check_reports_an_exception_with_the_case():
     def broken(dA, Z):
         return dA @ Z
 
     with pytest.raises(CheckFailed, match="your function raised ValueError"):
         check_relu_backward(broken)
-
-
-def test_backward_two_layer_check_passes_a_correct_function(capsys):
-    check_backward_two_layer(correct_backward_two_layer)
-    assert "✔ backward_two_layer: all 4 cases passed." in capsys.readouterr().out
 
 
 def test_backward_two_layer_check_fails_without_the_1_over_m():
@@ -120,16 +96,6 @@ def test_backward_two_layer_check_reports_missing_keys():
 def test_backward_two_layer_check_reports_an_array_instead_of_a_dict():
     with pytest.raises(CheckFailed, match="expected a dict .*got array of shape"):
         check_backward_two_layer(lambda parameters, cache, X, Y: cache["A1"])
-
-
-def test_backward_two_layer_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="backward_two_layer: not implemented yet"):
-        check_backward_two_layer(not_implemented)
-
-
-def test_backward_two_layer_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="did you forget to `return`"):
-        check_backward_two_layer(lambda parameters, cache, X, Y: None)
 
 
 def test_checks_never_show_the_reference_code():

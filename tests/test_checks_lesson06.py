@@ -12,11 +12,6 @@ def correct_he_init(n_in, n_out, rng):
     return W, np.zeros(n_out, dtype=np.float32)
 
 
-def test_he_init_check_passes_a_correct_function(capsys):
-    check_he_init(correct_he_init)
-    assert "✔ he_init: all 7 cases passed." in capsys.readouterr().out
-
-
 def test_he_init_check_passes_rng_normal_with_a_scale(capsys):
     def with_normal(n_in, n_out, rng):
         W = rng.normal(0.0, np.sqrt(2 / n_in), size=(n_in, n_out)).astype(np.float32)
@@ -91,19 +86,6 @@ def test_he_init_check_reports_a_bias_of_the_wrong_shape():
 
     with pytest.raises(CheckFailed, match=r"b.shape \(should be \(5,\)\)"):
         check_he_init(column_bias)
-
-
-def test_he_init_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_he_init(lambda n_in, n_out, rng: None)
-
-
-def test_he_init_check_reports_not_implemented():
-    def not_implemented(n_in, n_out, rng):
-        raise NotImplementedError("Hint: ...")
-
-    with pytest.raises(CheckFailed, match="he_init: not implemented yet"):
-        check_he_init(not_implemented)
 
 
 def test_he_init_check_reports_something_that_is_not_a_function():

@@ -17,16 +17,7 @@ def correct_one_hot_encode(y, n_classes):
     return Y
 
 
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
-
-
 # ----------------------------------------------------------------------------- normalize_images
-
-
-def test_normalize_images_check_passes_a_correct_function(capsys):
-    check_normalize_images(correct_normalize_images)
-    assert "✔ normalize_images: all 5 cases passed." in capsys.readouterr().out
 
 
 def test_normalize_images_check_passes_reshape_with_784_and_np_divide(capsys):
@@ -78,19 +69,6 @@ def test_normalize_images_check_fails_float64_pixels():
         check_normalize_images(float64)
 
 
-def test_normalize_images_check_fails_not_implemented_with_the_hint():
-    with pytest.raises(CheckFailed, match="not implemented yet.*divide by 255"):
-        check_normalize_images(not_implemented)
-
-
-def test_normalize_images_check_fails_a_missing_return():
-    def no_return(images):
-        images.reshape(len(images), -1).astype(np.float32) / 255
-
-    with pytest.raises(CheckFailed, match=r"got None \(did you forget to `return`"):
-        check_normalize_images(no_return)
-
-
 def test_normalize_images_check_fails_a_list_instead_of_an_array():
     def as_list(images):
         return correct_normalize_images(images).tolist()
@@ -113,11 +91,6 @@ def test_normalize_images_check_rejects_something_that_is_not_a_function():
 
 
 # ----------------------------------------------------------------------------- one_hot_encode
-
-
-def test_one_hot_encode_check_passes_a_correct_function(capsys):
-    check_one_hot_encode(correct_one_hot_encode)
-    assert "✔ one_hot_encode: all 5 cases passed." in capsys.readouterr().out
 
 
 def test_one_hot_encode_check_passes_rows_of_the_identity_matrix(capsys):
@@ -158,19 +131,6 @@ def test_one_hot_encode_check_fails_float64_rows():
 
     with pytest.raises(CheckFailed, match="float32 .*expected 1, got 0"):
         check_one_hot_encode(float64)
-
-
-def test_one_hot_encode_check_fails_not_implemented_with_the_hint():
-    with pytest.raises(CheckFailed, match="not implemented yet.*np.zeros"):
-        check_one_hot_encode(not_implemented)
-
-
-def test_one_hot_encode_check_fails_a_missing_return():
-    def no_return(y, n_classes):
-        correct_one_hot_encode(y, n_classes)
-
-    with pytest.raises(CheckFailed, match=r"got None \(did you forget to `return`"):
-        check_one_hot_encode(no_return)
 
 
 def test_one_hot_encode_check_rejects_something_that_is_not_a_function():

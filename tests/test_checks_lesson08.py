@@ -16,16 +16,7 @@ def dropout_forward(A, rate, rng):
     return A * keep / (1 - rate)
 
 
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
-
-
 # ----------------------------------------------------------------------------- l2_penalty
-
-
-def test_l2_penalty_check_passes_a_correct_function(capsys):
-    check_l2_penalty(l2_penalty)
-    assert "✔ l2_penalty: all 5 cases passed." in capsys.readouterr().out
 
 
 def test_l2_penalty_check_fails_a_penalty_that_counts_the_biases():
@@ -55,22 +46,7 @@ def test_l2_penalty_check_fails_an_array_instead_of_a_number():
         check_l2_penalty(per_layer)
 
 
-def test_l2_penalty_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_l2_penalty(not_implemented)
-
-
-def test_l2_penalty_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_l2_penalty(lambda parameters, lam: None)
-
-
 # ----------------------------------------------------------------------------- dropout_forward
-
-
-def test_dropout_forward_check_passes_a_correct_function(capsys):
-    check_dropout_forward(dropout_forward)
-    assert "✔ dropout_forward: all 10 cases passed." in capsys.readouterr().out
 
 
 def test_dropout_forward_check_passes_a_float32_mask_that_keeps_values_below_one_minus_rate():
@@ -135,16 +111,6 @@ def test_dropout_forward_check_fails_the_mask_instead_of_the_dropped_out_activat
 
     with pytest.raises(CheckFailed, match="rate 0 .*expected"):
         check_dropout_forward(mask_only)
-
-
-def test_dropout_forward_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        check_dropout_forward(not_implemented)
-
-
-def test_dropout_forward_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_dropout_forward(lambda A, rate, rng: None)
 
 
 def test_dropout_forward_check_rejects_something_that_is_not_a_function():

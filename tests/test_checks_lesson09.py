@@ -17,16 +17,7 @@ def correct_count_parameters(layer_sizes):
     return sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
 
 
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
-
-
 # ---------------------------------------------------------------- momentum_step
-
-
-def test_momentum_check_passes_a_correct_function(capsys):
-    check_momentum_step(correct_momentum_step)
-    assert "✔ momentum_step: all 6 cases passed." in capsys.readouterr().out
 
 
 def test_momentum_check_passes_a_function_that_updates_its_inputs_in_place(capsys):
@@ -83,27 +74,12 @@ def test_momentum_check_reports_the_wrong_shape():
         check_momentum_step(flattened)
 
 
-def test_momentum_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_momentum_step(lambda w, grad, velocity, lr, beta: None)
-
-
-def test_momentum_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="momentum_step: not implemented yet.*Hint:"):
-        check_momentum_step(not_implemented)
-
-
 def test_momentum_check_reports_something_that_is_not_a_function():
     with pytest.raises(CheckFailed, match="momentum_step: expected a function"):
         check_momentum_step(np.zeros(3))
 
 
 # ---------------------------------------------------------------- count_parameters
-
-
-def test_count_parameters_check_passes_a_correct_function(capsys):
-    check_count_parameters(correct_count_parameters)
-    assert "✔ count_parameters: all 5 cases passed." in capsys.readouterr().out
 
 
 def test_count_parameters_check_fails_when_the_biases_are_forgotten():
@@ -128,16 +104,6 @@ def test_count_parameters_check_reports_a_list_per_layer():
 
     with pytest.raises(CheckFailed, match="list .* instead of a number"):
         check_count_parameters(per_layer)
-
-
-def test_count_parameters_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_count_parameters(lambda layer_sizes: None)
-
-
-def test_count_parameters_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="count_parameters: not implemented yet"):
-        check_count_parameters(not_implemented)
 
 
 def test_count_parameters_check_reports_something_that_is_not_a_function():
