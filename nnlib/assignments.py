@@ -22,6 +22,17 @@ from pathlib import Path
 import nbformat
 
 from .checks.hints import first_hint
+from .grading.classroom import (
+    DEFAULT_TIMEOUT,
+    cpu_count,
+    draw_seed,
+    find_submissions,
+    grade_class,
+    match_lesson,
+    source_lessons,
+    write_gradebook,
+)
+from .grading.grader import grade_submission
 
 BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#+\s*END SOLUTION\s*$")
@@ -162,23 +173,19 @@ def release(paths=None, out_dir=None):
     return written
 
 
-def grade(path, timeout=600):
-    """Run a learner's notebook top to bottom and return ``[(grade_id, points, passed,
-    message)]`` for each graded check cell."""
-    from nbclient import NotebookClient
+def grade(path, source=None, seed=None, timeout=DEFAULT_TIMEOUT):
+    """Grade one learner's notebook (see :mod:`nnlib.grading`) and return its
+    :class:`~nnlib.grading.grader.Result`.
 
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(Path(path).parent)}}).execute()
-    results = []
-    for cell in nb.cells:
-        meta = nbgrader(cell)
-        if cell.cell_type == "code" and meta.get("grade"):
-            errors = [o for o in cell.outputs if o.output_type == "error"]
-            message = f"{errors[0].ename}: {errors[0].evalue}" if errors else "passed"
-            results.append((meta.get("grade_id", "?"), meta.get("points", 0), not errors,
-                            message.splitlines()[0]))
-    return results
+    source: the source lesson (default: the lesson of the same name in ``./notebooks``);
+    seed: the hidden-case seed (``None``: visible cases only); timeout: seconds for the whole
+    notebook.
+    """
+    path = Path(path)
+    source = Path(source) if source is not None else match_lesson(path, source_lessons(None))
+    if source is None:
+        raise ValueError(f"cannot tell which lesson {path} is: pass source=<the lesson>.")
+    return grade_submission(path, source, seed=seed, timeout=timeout)
 
 
 def main(argv=None):
@@ -190,23 +197,47 @@ def main(argv=None):
                      help="lessons to release (default: every lesson in ./notebooks)")
     rel.add_argument("--out", default=None,
                      help="output folder (default: release/ in the current directory)")
-    grd = commands.add_parser("grade", help="run learners' notebooks and score the checks")
-    grd.add_argument("notebooks", nargs="+")
+    grd = commands.add_parser(
+        "grade", help="grade a class: submissions in parallel into a gradebook CSV",
+        description="Grade learners' notebooks. Each runs in its own kernel; its graded "
+                    "check cells are restored from the source lesson first, and the checks "
+                    "run in the grader, also on hidden cases drawn from --seed.")
+    grd.add_argument("submissions", nargs="+",
+                     help="notebooks, or folders of them (one per learner, <learner>/..., or "
+                          "nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb)")
+    grd.add_argument("--source", default=None,
+                     help="folder of the source lessons (default: ./notebooks)")
+    grd.add_argument("--seed", type=int, default=None,
+                     help="hidden-case seed (default: one is drawn and printed)")
+    grd.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                     help=f"seconds per notebook (default: {DEFAULT_TIMEOUT})")
+    grd.add_argument("--workers", type=int, default=None,
+                     help=f"notebooks graded at once (default: one per CPU, {cpu_count()} here)")
+    grd.add_argument("--gradebook", default="gradebook.csv",
+                     help="the CSV to write (default: gradebook.csv)")
     args = parser.parse_args(argv)
     try:
         if args.command == "release":
             for path in release(args.notebooks, args.out):
                 print(f"wrote {path}")
             return 0
-        for path in args.notebooks:
-            results = grade(path)
-            score = sum(points for _, points, passed, _ in results if passed)
-            total = sum(points for _, points, _, _ in results)
-            print(f"{path}: {score}/{total} points")
-            for grade_id, points, passed, message in results:
-                print(f"  {'✔' if passed else '✘'} {grade_id} ({points} pt): {message}")
+        submissions = find_submissions(*args.submissions)
+        if not submissions:
+            print(f"error: no notebooks found in {' '.join(args.submissions)}", file=sys.stderr)
+            return 2
+        seed = args.seed
+        if seed is None:
+            seed = draw_seed()
+            print(f"hidden-case seed: {seed} (drawn; grade again with --seed {seed} to get "
+                  "the same cases)")
+        else:
+            print(f"hidden-case seed: {seed}")
+        results = grade_class(submissions, args.source, seed=seed, timeout=args.timeout,
+                              workers=args.workers)
+        path = write_gradebook(results, args.gradebook)
+        print(f"wrote {path}: {len(results)} notebook{'s' * (len(results) != 1)}")
         return 0
-    except ReleaseError as error:
+    except (ReleaseError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

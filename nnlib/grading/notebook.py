@@ -57,7 +57,8 @@ def parse_check_cell(source, where="the check cell"):
     try:
         tree = ast.parse(source)
     except SyntaxError as error:
-        raise LessonError(f"{where}: not valid Python ({error.msg}, line {error.lineno}).") from None
+        raise LessonError(
+            f"{where}: not valid Python ({error.msg}, line {error.lineno}).") from None
     names, modules = {}, {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
