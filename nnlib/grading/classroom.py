@@ -102,9 +102,11 @@ def _start_worker():
 def _grade(task):
     learner, path, source, seed, timeout = task
     if source is None:
+        _, unreadable = load_notebook(path)
         return Result(learner=learner, lesson="?", path=str(path), seed=seed,
-                      error="cannot tell which lesson this is: name the file like its lesson "
-                            "(e.g. 03_the_forward_pass.ipynb) or give it nbgrader's cells")
+                      error=unreadable or "cannot tell which lesson this is: name the file "
+                      "like its lesson (e.g. 03_the_forward_pass.ipynb) or keep its nbgrader "
+                      "cells")
     try:
         return grade_submission(path, source, seed=seed, timeout=timeout, learner=learner,
                                 lesson=Path(source).stem)

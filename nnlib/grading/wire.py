@@ -45,7 +45,10 @@ def _array_text(array):
 def _text_array(text):
     if not isinstance(text, str) or len(text) > MAX_ARRAY_BYTES * 4 // 3 + 1024:
         raise WireError("an array must arrive as base64 text within the size limit.")
-    array = np.load(io.BytesIO(base64.b64decode(text, validate=True)), allow_pickle=False)
+    try:
+        array = np.load(io.BytesIO(base64.b64decode(text, validate=True)), allow_pickle=False)
+    except (ValueError, TypeError, OSError, EOFError) as error:  # pickled, damaged or not npy
+        raise WireError(f"an array was refused: {error}") from None
     if array.dtype.kind not in "biuf" or array.dtype.fields is not None:
         raise WireError(f"an array of dtype {array.dtype} was refused; expected numbers.")
     return array
