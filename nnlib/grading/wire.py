@@ -9,8 +9,9 @@ grader an object that runs code when it is read.
 
 The grader runs :func:`serve` in the kernel by sending this module's source with each call (it
 imports nothing but the standard library and NumPy). ``serve`` calls the learner's function
-with NumPy's error state at its default (warn) and every warning recorded, watches with
-``sys.setprofile`` which nnlib functions run, and publishes a reply (:data:`MIME`).
+with NumPy's error state at its defaults (whatever the notebook set) and every warning
+recorded, watches with ``sys.setprofile`` which nnlib functions run, and publishes a reply
+(:data:`MIME`).
 """
 
 import base64
@@ -61,6 +62,20 @@ def function_name(function):
     if module.split(".")[0] not in FUNCTION_MODULES or not qualname or "<" in qualname:
         raise WireError(f"only nnlib and NumPy functions can be sent by name, got {function!r}.")
     return f"{module}:{qualname}"
+
+
+def function_names(value):
+    """The ``"module:qualname"`` names of the nnlib or NumPy functions inside ``value``."""
+    if isinstance(value, (list, tuple)):
+        return set().union(*map(function_names, value)) if value else set()
+    if isinstance(value, dict):
+        return function_names(list(value.values()))
+    if callable(value) and not isinstance(value, (type, np.random.Generator)):
+        try:
+            return {function_name(value)}
+        except WireError:
+            return set()
+    return set()
 
 
 def named_function(name):
@@ -208,7 +223,7 @@ def serve(function, request_text, watched=()):
         previous = sys.getprofile()
         sys.setprofile(profile)
         try:
-            with np.errstate(all="warn"):
+            with np.errstate(divide="warn", over="warn", under="ignore", invalid="warn"):
                 result = function(*args, **kwargs)
             reply["result"] = encode(result, functions=False)
         except Exception as error:
