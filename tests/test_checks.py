@@ -3,7 +3,9 @@ the three things any check must: it passes the lesson's own solution, and it fai
 unfinished exercise and a function that forgets to return, each with its own message.
 
 The lesson's solution is taken from the notebook itself: the imports, functions and classes of
-the cells up to the solution cell are run, so the solution can use the lesson's helpers."""
+the cells up to the solution cell are run, so the solution can use the lesson's helpers.
+With a seed (the grader's), a check also runs hidden cases: answers recorded on the visible
+cases and played back must then fail."""
 
 import ast
 import importlib
@@ -17,6 +19,7 @@ import pytest
 
 import nnlib.checks
 from nnlib.checks.core import CheckFailed
+from nnlib.grading import wire
 from nnlib.grading.notebook import exercises, nbgrader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,3 +134,33 @@ def test_the_check_reports_a_missing_return(key):
     for seed in seeds(CHECKS[key]):
         with pytest.raises(CheckFailed, match=r"did you forget to `return`"):
             call(CHECKS[key], no_return, seed)
+
+
+def key(args):
+    """The same text for the same arguments (arrays by value, generators by state)."""
+    try:
+        return wire.dumps(list(args))
+    except wire.WireError:
+        return repr(args)
+
+
+@pytest.mark.parametrize("key_", CHECKS, ids=IDS)
+def test_answers_hard_coded_for_the_visible_cases_fail_the_hidden_ones(key_, capsys):
+    check = CHECKS[key_]
+    if not takes_a_seed(check):
+        pytest.skip(f"{key_[1]} takes no seed yet, so it has no hidden cases")
+    solution, answers = lesson_solution(*USED[key_]), {}
+
+    def recording(*args):
+        seen = key(args)
+        answers[seen] = solution(*args)
+        return answers[seen]
+
+    def hard_coded(*args):
+        return answers.get(key(args))
+
+    check(recording)
+    check(hard_coded)  # the played-back answers pass the visible cases...
+    assert capsys.readouterr().out.count("✔") == 2
+    with pytest.raises(CheckFailed):  # ...but not the hidden ones
+        check(hard_coded, seed=20261130)
