@@ -152,7 +152,7 @@ class KernelSession:
                                   "function") from None
         except KernelDied:
             raise KernelDied("the kernel died in a call of the learner's function") from None
-        for output in self.scratch.outputs:
+        for output in reversed(self.scratch.outputs):  # the grader's reply comes last
             data = output.get("data", {}) if output.get("output_type") == "display_data" else {}
             if isinstance(data.get(wire.MIME), str):
                 return data[wire.MIME]
