@@ -39,6 +39,12 @@ def test_tuples_dicts_and_arrays_keep_their_kind_shape_and_dtype():
     assert isinstance(back[3], np.float64)
 
 
+def test_string_arrays_travel_as_npy_without_pickle():
+    names = np.array(["relu", "sigmoid"])
+    back = roundtrip({"activations": names})["activations"]
+    assert back.dtype == names.dtype and list(back) == ["relu", "sigmoid"]
+
+
 def test_non_finite_floats_travel_without_nan_literals_in_the_json():
     text = wire.dumps([float("nan"), float("inf"), np.array([np.nan, -np.inf])])
     assert "NaN" not in text and "Infinity" not in text
@@ -60,7 +66,7 @@ def test_nnlib_and_numpy_functions_travel_by_name():
 
 
 @pytest.mark.parametrize("value", [object(), lambda x: x, print, {1.5: 2}, {"a": {None: 1}},
-                                   np.array([object()], dtype=object), 1j])
+                                   np.array([object()], dtype=object), 1j, {1, 2}])
 def test_anything_else_is_refused_with_what_was_given(value):
     with pytest.raises(wire.WireError, match="cannot be sent|can be sent by name|dict keys"):
         wire.dumps(value)
@@ -134,6 +140,7 @@ def test_serve_records_warnings_even_when_the_notebook_silenced_numpy():
 def test_serve_refuses_a_result_it_cannot_send():
     reply = serve(lambda: object())
     assert reply["error"]["type"] == "WireError"
+    assert reply["error"]["message"].startswith("the grader cannot receive what it returned")
 
 
 def test_serve_sees_which_watched_nnlib_function_ran():
@@ -195,15 +202,17 @@ def test_the_stand_in_reissues_the_kernels_warnings_so_a_strict_check_fails():
 
 def test_the_stand_in_writes_changes_back_into_the_callers_arguments():
     def update(parameters, rng):
+        parameters["activations"] = np.array(["relu", "sigmoid"])
         parameters["W1"] -= 1.0
         parameters["extra"] = 3
         rng.random(10)
 
-    parameters, rng = {"W1": np.ones(2)}, np.random.default_rng(0)
+    parameters = {"W1": np.ones(2), "activations": np.array(["relu", "relu"])}
+    rng = np.random.default_rng(0)
     W1 = parameters["W1"]
     assert KernelFunction(FakeSession(update), "ex", "update")(parameters, rng) is None
     np.testing.assert_array_equal(W1, [0.0, 0.0])
-    assert parameters["extra"] == 3
+    assert parameters["extra"] == 3 and list(parameters["activations"]) == ["relu", "sigmoid"]
     expected = np.random.default_rng(0)
     expected.random(10)
     assert rng.random() == expected.random()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from .kernel import GradingStopped, KernelFunction, KernelSession, NotebookTimeout
+from .kernel import CannotSend, GradingStopped, KernelFunction, KernelSession, NotebookTimeout
 from .notebook import exercises, grade_ids, restore
 from .wire import WireError, function_name
 
@@ -126,6 +126,8 @@ def _run_check(check, proxy, seed, notes):
     try:
         with contextlib.redirect_stdout(output):
             check(proxy, **kwargs)
+    except CannotSend as error:
+        return False, f"the grader could not send the check's arguments to the kernel: {error}"
     except AssertionError as failure:  # CheckFailed
         return False, str(failure).splitlines()[0] if str(failure) else "the check failed"
     except Exception as error:

@@ -43,6 +43,11 @@ class KernelDied(GradingStopped):
     """The learner's kernel died (or was killed) while running."""
 
 
+class CannotSend(BaseException):
+    """The grader cannot send a check's arguments to the kernel: the check's problem, not the
+    learner's (a ``BaseException`` so that ``run_check`` does not blame the learner)."""
+
+
 class KernelReplyError(Exception):
     """The kernel's answer to a grader's call was missing or malformed."""
 
@@ -62,16 +67,21 @@ def _write_back(original, new):
     import numpy as np
 
     if isinstance(original, np.ndarray) and isinstance(new, np.ndarray):
-        if (original.shape == new.shape and original.flags.writeable
-                and not np.array_equal(original, new, equal_nan=True)):
-            np.copyto(original, new, casting="unsafe")
+        numeric = original.dtype.kind in "fc"
+        if (original.shape == new.shape and original.dtype == new.dtype
+                and original.flags.writeable
+                and not np.array_equal(original, new, equal_nan=numeric)):
+            np.copyto(original, new)
     elif isinstance(original, dict) and isinstance(new, dict):
         for key in list(original):
             if key not in new:
                 del original[key]
         for key, value in new.items():
-            if key in original and isinstance(original[key], (np.ndarray, dict, list)):
-                _write_back(original[key], value)
+            old = original.get(key)
+            same_array = (isinstance(old, np.ndarray) and isinstance(value, np.ndarray)
+                          and old.shape == value.shape and old.dtype == value.dtype)
+            if same_array or (isinstance(old, (dict, list)) and type(old) is type(value)):
+                _write_back(old, value)  # the caller may hold this very object
             else:
                 original[key] = value
     elif isinstance(original, list) and isinstance(new, list):
@@ -179,7 +189,10 @@ class KernelSession:
 
     def call(self, exercise_id, args, kwargs, watched=()):
         """Call the kept function of ``exercise_id`` in the kernel; the reply (a dict)."""
-        request = wire.dumps({"args": list(args), "kwargs": dict(kwargs)})
+        try:
+            request = wire.dumps({"args": list(args), "kwargs": dict(kwargs)})
+        except wire.WireError as error:
+            raise CannotSend(str(error)) from None
         code = (
             "def __nnlib_grading_call():\n"
             "    namespace = {'__name__': 'nnlib_grading_wire'}\n"

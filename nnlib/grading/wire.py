@@ -3,7 +3,7 @@
 Both ways a value is JSON text: numbers, strings, lists, ``None`` and booleans as themselves;
 tuples, dicts, non-finite floats, NumPy arrays and scalars, random generators and references to
 nnlib or NumPy functions as one-key objects (``{"__ndarray__": ...}``). Arrays travel as
-``np.save(..., allow_pickle=False)`` bytes in base64, numeric or boolean only. Nothing is ever
+``np.save(..., allow_pickle=False)`` bytes in base64, numbers or strings only. Nothing is ever
 unpickled, and anything else is refused with :class:`WireError`, so the kernel cannot send the
 grader an object that runs code when it is read.
 
@@ -25,6 +25,7 @@ MIME = "application/x-nnlib-grading-reply"
 MAX_ARRAY_BYTES = 256 * 2**20  # the largest array accepted: 256 MiB
 GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 FUNCTION_MODULES = ("nnlib", "numpy")
+KINDS = "biufcUS"  # the array kinds that travel: numbers and strings, never objects
 
 
 class WireError(TypeError):
@@ -32,9 +33,9 @@ class WireError(TypeError):
 
 
 def _array_text(array):
-    if array.dtype.kind not in "biuf" or array.dtype.fields is not None:
+    if array.dtype.kind not in KINDS or array.dtype.fields is not None:
         raise WireError(f"an array of dtype {array.dtype} cannot be sent; expected numbers "
-                        "(bool, int, uint or float).")
+                        "(bool, int, uint, float, complex) or strings.")
     if array.nbytes > MAX_ARRAY_BYTES:
         raise WireError(f"an array of {array.nbytes} bytes is larger than the limit of "
                         f"{MAX_ARRAY_BYTES} bytes.")
@@ -50,8 +51,9 @@ def _text_array(text):
         array = np.load(io.BytesIO(base64.b64decode(text, validate=True)), allow_pickle=False)
     except (ValueError, TypeError, OSError, EOFError) as error:  # pickled, damaged or not npy
         raise WireError(f"an array was refused: {error}") from None
-    if array.dtype.kind not in "biuf" or array.dtype.fields is not None:
-        raise WireError(f"an array of dtype {array.dtype} was refused; expected numbers.")
+    if array.dtype.kind not in KINDS or array.dtype.fields is not None:
+        raise WireError(f"an array of dtype {array.dtype} was refused; expected numbers "
+                        "or strings.")
     return array
 
 
@@ -225,7 +227,10 @@ def serve(function, request_text, watched=()):
         try:
             with np.errstate(divide="warn", over="warn", under="ignore", invalid="warn"):
                 result = function(*args, **kwargs)
-            reply["result"] = encode(result, functions=False)
+            try:
+                reply["result"] = encode(result, functions=False)
+            except WireError as error:
+                raise WireError(f"the grader cannot receive what it returned: {error}") from None
         except Exception as error:
             kind = type(error).__name__
             reply["error"] = {"type": kind, "message": str(error)[:2000],
