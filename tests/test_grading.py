@@ -5,6 +5,7 @@ graded in parallel into the gradebook, hidden cases, warnings, function argument
 import copy
 import csv
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -15,6 +16,7 @@ from nnlib import assignments
 from nnlib.assignments import student_version
 from nnlib.grading.classroom import find_submissions, grade_class, write_gradebook
 from nnlib.grading.grader import grade_submission
+from nnlib.grading.kernel import KEPT, KernelFunction, KernelSession
 from nnlib.grading.notebook import nbgrader, parse_check_cell, restore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -333,3 +335,31 @@ def test_command_line_grades_nbgraders_layout_draws_and_records_a_seed(tmp_path,
         rows = {row["learner"]: row for row in csv.DictReader(handle)}
     assert rows["ada"]["total"] == "2" and rows["bob"]["total"] == "0"
     assert rows["ada"]["seed"] == rows["bob"]["seed"] == str(seed)
+
+
+def test_a_function_that_hangs_on_the_hidden_cases_scores_0_with_the_reason(fixture_course):
+    nb = replace_solution(fixture_lesson(), "double",
+                          "def double(x):\n    while len(x) != 3:\n        pass\n    return 2 * x")
+    path = fixture_course / "hangs_on_hidden.ipynb"
+    nbformat.write(nb, path)
+    result = grade_submission(path, fixture_course / "notebooks" / "01_fixture.ipynb",
+                              seed=SEED, timeout=15)
+    assert result.total == 0
+    assert result.error == ("the time limit was reached in a call of the learner's function "
+                            "(limit 15 s)")
+
+
+def test_the_learners_kernel_runs_with_one_blas_thread(tmp_path):
+    nb = new_notebook(cells=[new_code_cell(
+        "import os\nimport numpy\nfrom threadpoolctl import threadpool_info\n\n"
+        "def setting(name):\n    return os.environ.get(name)\n\n"
+        "def blas_threads():\n    return [pool['num_threads'] for pool in threadpool_info()]"),
+        new_code_cell("pass", metadata={"nbgrader": {"grade_id": "probe"}})])
+    capture = {"probe": ("setting", "setting")}
+    with KernelSession(nb, tmp_path, deadline=time.monotonic() + 60, capture=capture) as kernel:
+        assert kernel.run() == {"setting": True}
+        setting = KernelFunction(kernel, "setting", "setting")
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NNLIB_NUM_THREADS"):
+            assert setting(name) == "1"
+        kernel._hidden(f"{KEPT}['blas'] = blas_threads")
+        assert set(KernelFunction(kernel, "blas", "blas_threads")()) <= {1}
