@@ -45,7 +45,8 @@ test: $(VENV)/.installed-test $(NBGRADER_VENV)/.installed
 
 ## Unit tests only (fast: no notebooks, no browser).
 unit: $(VENV)/.installed-test
-	$(BIN)/python -m pytest tests --ignore=tests/test_browser.py --ignore=tests/test_student_versions.py
+	$(BIN)/python -m pytest tests --ignore=tests/test_browser.py --ignore=tests/test_student_versions.py \
+		--ignore=tests/test_grading.py --ignore=tests/test_nbgrader.py
 
 ## Re-execute every lesson in place, top to bottom, and strip volatile metadata.
 ## This is the one canonical way to refresh the outputs that nbval compares.
