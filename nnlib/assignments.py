@@ -5,11 +5,12 @@ Every "your turn" exercise in a lesson is a *solution cell* (nbgrader metadata
 ``### END SOLUTION``, inside a function, with a ``# Hint: ...`` as its first line; the next cell
 is a *graded check cell* (``"grade": true``) that calls a check from :mod:`nnlib.checks`.
 
-``python -m nnlib.assignments release`` writes student versions of every lesson to
-``release/``: each answer becomes ``raise NotImplementedError("<the hint>")`` and all outputs
-are cleared; everything else is unchanged and the source notebooks are never touched.
-``python -m nnlib.assignments grade NOTEBOOK...`` runs learners' notebooks and reports each
-check with its points. The lessons also work with nbgrader as they are.
+``python -m nnlib.assignments release`` writes student versions of the lessons in
+``./notebooks`` (or of the notebooks named) to ``./release``: each answer becomes
+``raise NotImplementedError("<the first hint>")`` and all outputs are cleared; everything else
+is unchanged and the source notebooks are never touched.
+``python -m nnlib.assignments grade SUBMISSIONS`` grades learners' notebooks (see
+:mod:`nnlib.grading`). The lessons also work with nbgrader as they are.
 """
 
 import argparse
@@ -21,8 +22,18 @@ from pathlib import Path
 import nbformat
 
 from .checks.hints import first_hint
+from .grading.classroom import (
+    DEFAULT_TIMEOUT,
+    cpu_count,
+    draw_seed,
+    find_submissions,
+    grade_class,
+    match_lesson,
+    source_lessons,
+    write_gradebook,
+)
+from .grading.grader import grade_submission
 
-ROOT = Path(__file__).resolve().parents[1]
 BEGIN = re.compile(r"^\s*#+\s*BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*#+\s*END SOLUTION\s*$")
 HINT = re.compile(r"^\s*# Hint:\s*(\S.*)$")
@@ -127,15 +138,29 @@ def student_version(nb, name):
     return student
 
 
-def lesson_paths():
-    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+def lesson_paths(folder=None):
+    """The lessons ``NN_name.ipynb`` in ``folder`` (default: ``notebooks/`` in the current
+    directory, the course folder), sorted by number."""
+    folder = Path(folder) if folder is not None else Path.cwd() / "notebooks"
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def release(paths=None, out_dir=None):
-    """Write student versions of ``paths`` (default: every lesson) into ``out_dir`` (default
-    ``release/``). Returns the written paths. Checks every notebook before writing any."""
-    paths = [Path(p) for p in (paths or lesson_paths())]
-    out_dir = Path(out_dir or ROOT / "release").resolve()
+    """Write student versions of ``paths`` (default: every lesson in ``./notebooks``) into
+    ``out_dir`` (default ``./release``). Returns the written paths. Checks every notebook
+    before writing any; never writes anywhere else (in particular not into the installed
+    package). Raises :class:`ReleaseError` when there is nothing to release."""
+    if not paths:
+        paths = lesson_paths()
+        if not paths:
+            raise ReleaseError(
+                f"no lessons found in {Path.cwd() / 'notebooks'}: run this from the course "
+                "folder (the one that holds notebooks/), or name the notebooks to release.")
+    paths = [Path(p) for p in paths]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise ReleaseError(f"no such notebook: {', '.join(missing)}; give paths to .ipynb files.")
+    out_dir = Path(out_dir if out_dir is not None else Path.cwd() / "release").resolve()
     if any(out_dir == p.resolve().parent for p in paths):
         raise ReleaseError(f"the output folder {out_dir} holds the source notebooks; "
                            "choose another one (the default is release/).")
@@ -148,23 +173,19 @@ def release(paths=None, out_dir=None):
     return written
 
 
-def grade(path, timeout=600):
-    """Run a learner's notebook top to bottom and return ``[(grade_id, points, passed,
-    message)]`` for each graded check cell."""
-    from nbclient import NotebookClient
+def grade(path, source=None, seed=None, timeout=DEFAULT_TIMEOUT):
+    """Grade one learner's notebook (see :mod:`nnlib.grading`) and return its
+    :class:`~nnlib.grading.grader.Result`.
 
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(Path(path).parent)}}).execute()
-    results = []
-    for cell in nb.cells:
-        meta = nbgrader(cell)
-        if cell.cell_type == "code" and meta.get("grade"):
-            errors = [o for o in cell.outputs if o.output_type == "error"]
-            message = f"{errors[0].ename}: {errors[0].evalue}" if errors else "passed"
-            results.append((meta.get("grade_id", "?"), meta.get("points", 0), not errors,
-                            message.splitlines()[0]))
-    return results
+    source: the source lesson (default: the lesson of the same name in ``./notebooks``);
+    seed: the hidden-case seed (``None``: visible cases only); timeout: seconds for the whole
+    notebook.
+    """
+    path = Path(path)
+    source = Path(source) if source is not None else match_lesson(path, source_lessons(None))
+    if source is None:
+        raise ValueError(f"cannot tell which lesson {path} is: pass source=<the lesson>.")
+    return grade_submission(path, source, seed=seed, timeout=timeout)
 
 
 def main(argv=None):
@@ -172,25 +193,51 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     rel = commands.add_parser("release", help="write student versions of the lessons")
-    rel.add_argument("notebooks", nargs="*", help="lessons to release (default: all)")
-    rel.add_argument("--out", default=None, help="output folder (default: release/)")
-    grd = commands.add_parser("grade", help="run learners' notebooks and score the checks")
-    grd.add_argument("notebooks", nargs="+")
+    rel.add_argument("notebooks", nargs="*",
+                     help="lessons to release (default: every lesson in ./notebooks)")
+    rel.add_argument("--out", default=None,
+                     help="output folder (default: release/ in the current directory)")
+    grd = commands.add_parser(
+        "grade", help="grade a class: submissions in parallel into a gradebook CSV",
+        description="Grade learners' notebooks. Each runs in its own kernel; its graded "
+                    "check cells are restored from the source lesson first, and the checks "
+                    "run in the grader, also on hidden cases drawn from --seed.")
+    grd.add_argument("submissions", nargs="+",
+                     help="notebooks, or folders of them (one per learner, <learner>/..., or "
+                          "nbgrader's submitted/<student>/<assignment>/<notebook>.ipynb)")
+    grd.add_argument("--source", default=None,
+                     help="folder of the source lessons (default: ./notebooks)")
+    grd.add_argument("--seed", type=int, default=None,
+                     help="hidden-case seed (default: one is drawn and printed)")
+    grd.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
+                     help=f"seconds per notebook (default: {DEFAULT_TIMEOUT})")
+    grd.add_argument("--workers", type=int, default=None,
+                     help=f"notebooks graded at once (default: one per CPU, {cpu_count()} here)")
+    grd.add_argument("--gradebook", default="gradebook.csv",
+                     help="the CSV to write (default: gradebook.csv)")
     args = parser.parse_args(argv)
     try:
         if args.command == "release":
             for path in release(args.notebooks, args.out):
                 print(f"wrote {path}")
             return 0
-        for path in args.notebooks:
-            results = grade(path)
-            score = sum(points for _, points, passed, _ in results if passed)
-            total = sum(points for _, points, _, _ in results)
-            print(f"{path}: {score}/{total} points")
-            for grade_id, points, passed, message in results:
-                print(f"  {'✔' if passed else '✘'} {grade_id} ({points} pt): {message}")
+        submissions = find_submissions(*args.submissions)
+        if not submissions:
+            print(f"error: no notebooks found in {' '.join(args.submissions)}", file=sys.stderr)
+            return 2
+        seed = args.seed
+        if seed is None:
+            seed = draw_seed()
+            print(f"hidden-case seed: {seed} (drawn; grade again with --seed {seed} to get "
+                  "the same cases)")
+        else:
+            print(f"hidden-case seed: {seed}")
+        results = grade_class(submissions, args.source, seed=seed, timeout=args.timeout,
+                              workers=args.workers)
+        path = write_gradebook(results, args.gradebook)
+        print(f"wrote {path}: {len(results)} notebook{'s' * (len(results) != 1)}")
         return 0
-    except ReleaseError as error:
+    except (ReleaseError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 

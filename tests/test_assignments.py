@@ -1,6 +1,7 @@
 """The release command: student versions of the lessons, and the errors it gives instructors."""
 
 import hashlib
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -107,3 +108,31 @@ def test_command_line_reports_a_refusal_clearly(tmp_path, capsys):
                              str(tmp_path / "out")])
     assert code == 2
     assert "01_x.ipynb, cell 2: BEGIN SOLUTION at line 3 has no END" in capsys.readouterr().err
+
+
+def test_release_takes_the_lessons_from_the_current_directory(tmp_path, monkeypatch):
+    course = tmp_path / "course"
+    (course / "notebooks").mkdir(parents=True)
+    nbformat.write(exercise_notebook(), course / "notebooks" / "01_x.ipynb")
+    monkeypatch.chdir(course)
+    assert assignments.main(["release"]) == 0
+    student = nbformat.read(course / "release" / "01_x.ipynb", as_version=4)
+    assert "NotImplementedError('multiply by two')" in student.cells[2].source
+    assert sorted(p.name for p in (course / "release").iterdir()) == ["01_x.ipynb"]
+
+
+def test_release_without_lessons_fails_clearly_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    package = Path(assignments.__file__).parent
+    before = sorted(p.name for p in package.iterdir())
+    monkeypatch.chdir(tmp_path)
+    assert assignments.main(["release"]) == 2
+    error = capsys.readouterr().err
+    assert f"no lessons found in {tmp_path / 'notebooks'}" in error
+    assert "run this from the course folder" in error
+    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in package.iterdir()) == before
+
+
+def test_release_of_a_missing_notebook_is_refused(tmp_path):
+    with pytest.raises(ReleaseError, match="no such notebook: .*02_nothing.ipynb"):
+        release([tmp_path / "02_nothing.ipynb"], tmp_path / "out")

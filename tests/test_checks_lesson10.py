@@ -22,15 +22,6 @@ def correct_maxpool2x2(image):
     return image.reshape(H // 2, 2, W // 2, 2).max(axis=(1, 3))
 
 
-def not_implemented(*args):
-    raise NotImplementedError("Hint: ...")
-
-
-def test_conv2d_single_check_passes_a_correct_function(capsys):
-    check_conv2d_single(correct_conv2d_single)
-    assert "✔ conv2d_single: all 8 cases passed." in capsys.readouterr().out
-
-
 def test_conv2d_single_check_passes_a_float32_answer(capsys):
     check_conv2d_single(lambda image, kernel: correct_conv2d_single(image, kernel)
                         .astype(np.float32))
@@ -68,27 +59,12 @@ def test_conv2d_single_check_fails_an_output_one_pixel_too_small():
         check_conv2d_single(off_by_one)
 
 
-def test_conv2d_single_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="conv2d_single: not implemented yet"):
-        check_conv2d_single(not_implemented)
-
-
-def test_conv2d_single_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_conv2d_single(lambda image, kernel: None)
-
-
 def test_conv2d_single_check_reports_an_exception_with_the_case():
     def broken(image, kernel):
         return image @ kernel
 
     with pytest.raises(CheckFailed, match="your function raised ValueError"):
         check_conv2d_single(broken)
-
-
-def test_maxpool2x2_check_passes_a_correct_function(capsys):
-    check_maxpool2x2(correct_maxpool2x2)
-    assert "✔ maxpool2x2: all 6 cases passed." in capsys.readouterr().out
 
 
 def test_maxpool2x2_check_passes_a_loop_version(capsys):
@@ -137,16 +113,6 @@ def test_maxpool2x2_check_fails_a_wrong_reshape():
 
     with pytest.raises(CheckFailed, match="4x4 image"):
         check_maxpool2x2(wrong_reshape)
-
-
-def test_maxpool2x2_check_reports_not_implemented():
-    with pytest.raises(CheckFailed, match="maxpool2x2: not implemented yet"):
-        check_maxpool2x2(not_implemented)
-
-
-def test_maxpool2x2_check_reports_a_missing_return():
-    with pytest.raises(CheckFailed, match="forget to `return`"):
-        check_maxpool2x2(lambda image: None)
 
 
 def test_checks_never_show_the_reference_code():

@@ -25,10 +25,10 @@ def pyproject_requirements():
     return dict(requirement(t) for t in texts)
 
 
-def environment_requirements():
-    """Every package line of environment.yml, conda and pip sections alike."""
+def environment_requirements(path=ROOT / "environment.yml"):
+    """Every package line of an environment file, conda and pip sections alike."""
     found = {}
-    text = (ROOT / "environment.yml").read_text()
+    text = path.read_text()
     for line in text[text.index("dependencies:"):].splitlines():
         item = re.match(r"\s*-\s+(?!-e\b)([^#\s:][^#:]*)$", line)
         if item:
@@ -58,3 +58,69 @@ def test_no_mnist_file_is_tracked_by_git():
     except (OSError, subprocess.CalledProcessError):
         pytest.skip("not a git checkout")
     assert not [p for p in tracked if re.search(r"idx[13]-ubyte|mnist.*\.(npz|gz|pkl)", p, re.I)]
+
+
+# Packages nnlib imports that come with a declared one (the import name, the declared package).
+COMES_WITH = {"IPython": "ipywidgets", "cycler": "matplotlib", "jupyter_client": "nbclient",
+              "mpl_toolkits": "matplotlib"}
+
+
+def imported_packages():
+    """The top-level names of every module that nnlib's code imports, stdlib and nnlib left out."""
+    import ast
+    import sys
+
+    found = set()
+    for path in (ROOT / "nnlib").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found - set(sys.stdlib_module_names) - {"nnlib"}
+
+
+def test_every_package_nnlib_imports_is_a_declared_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {requirement(t)[0] for t in project["dependencies"]}
+    undeclared = {name for name in imported_packages()
+                  if COMES_WITH.get(name, name).lower().replace("_", "-") not in declared}
+    assert not undeclared, f"nnlib imports {sorted(undeclared)}; add them to dependencies"
+
+
+# ------------------------------------------------------------------------------- Binder
+
+BINDER = ROOT / "binder"
+
+
+def test_binder_environment_lists_the_course_dependencies_and_the_lab_extra():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = dict(requirement(t) for t in
+                  project["dependencies"] + project["optional-dependencies"]["lab"])
+    found = environment_requirements(BINDER / "environment.yml")
+    python_pin = found.pop("python")
+    assert found == wanted
+    assert python_pin == environment_requirements()["python"]
+
+
+def test_binder_environment_does_not_install_the_course_so_repo2docker_can_preassemble():
+    text = (BINDER / "environment.yml").read_text()
+    assert not re.search(r"^\s*-\s+(-e\s+)?\.\s*$", text, re.M)
+    assert not re.search(r"^\s*-\s+pip:", text, re.M)
+
+
+def test_binder_postbuild_installs_the_course_without_dependencies_and_makes_a_workspace():
+    post_build = BINDER / "postBuild"
+    lines = [line.strip() for line in post_build.read_text().splitlines()]
+    assert lines[0] == "#!/bin/bash" and "set -euo pipefail" in lines
+    install = [line for line in lines if "pip install" in line]
+    assert install == ["python -m pip install --no-deps ."]
+    assert lines.index(install[0]) < lines.index("python -m nnlib.workspace")
+    assert post_build.stat().st_mode & 0o111, "postBuild must be executable"
+    try:
+        mode = subprocess.run(["git", "ls-files", "-s", "binder/postBuild"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.split()[:1]
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    assert mode in ([], ["100755"]), "git must record postBuild as executable"
+
