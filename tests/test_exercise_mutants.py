@@ -39,6 +39,9 @@ EQUIVALENT = {
     ("lesson07-normalize-images",
      "return images.reshape(len(images), -1).astype(np.float32) / 255 :: 1 -> 2"):
         "reshape(m, -2) is reshape(m, -1): NumPy takes any negative size as 'the rest'",
+    ("lesson10-conv2d-single",
+     "out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1)) :: .zeros -> .ones"):
+        "the loops write every entry of out, so what it starts with is never read",
     ("lesson08-dropout-forward",
      "keep = rng.random(A.shape) >= rate :: `>=` -> `>`"):
         "rng.random draws from a continuous distribution: it equals rate with probability 0",
