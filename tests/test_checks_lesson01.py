@@ -3,6 +3,8 @@ typical wrong answer with a message that says what to look at. (That every one-t
 of a solution fails its check, and that no text leaks a line of it, is tested for every
 exercise in test_exercise_mutants.py and test_hints_do_not_leak.py.)"""
 
+import warnings
+
 import numpy as np
 import pytest
 from exercise_runs import solution
@@ -100,3 +102,14 @@ def test_neuron_output_check_counts_a_warning_as_a_failure():
 def test_a_seed_that_is_not_an_int_is_refused():
     with pytest.raises(TypeError, match="seed must be None .* or an int, got str"):
         check_neuron_output(correct_neuron_output, seed="7")
+
+
+def test_weighted_sum_check_counts_a_warning_as_a_failure():
+    def warns(x, w, b):
+        np.float32(1e30) ** 2  # an overflow that does not change the answer
+        return x @ w + b
+
+    with warnings.catch_warnings():  # warnings shown, as in a notebook, not raised
+        warnings.simplefilter("default")
+        with pytest.raises(CheckFailed, match="RuntimeWarning: overflow"):
+            check_weighted_sum(warns)

@@ -2,6 +2,8 @@
 and say what to look at when they fail. (Mutants and leaks: see test_exercise_mutants.py and
 test_hints_do_not_leak.py.)"""
 
+import warnings
+
 import numpy as np
 import pytest
 from exercise_runs import solution
@@ -242,3 +244,16 @@ def test_nnlibs_count_parameters_counts_what_initialize_parameters_creates():
     for sizes in ([2, 1], [784, 128, 10], [3, 8, 8, 4, 1]):
         created = nnlib.initialize_parameters(*sizes, method="zeros")
         assert count_parameters(sizes) == sum(value.size for value in created.values())
+
+
+def test_count_parameters_check_counts_a_warning_as_a_failure():
+    solution_ = reference("lesson03-count-parameters")
+
+    def warns(layer_sizes):
+        np.float32(1e30) ** 2  # an overflow that does not change the answer
+        return solution_(layer_sizes)
+
+    with warnings.catch_warnings():  # warnings shown, as in a notebook, not raised
+        warnings.simplefilter("default")
+        with pytest.raises(CheckFailed, match="RuntimeWarning: overflow"):
+            check_count_parameters(warns)

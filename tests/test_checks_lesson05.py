@@ -3,6 +3,7 @@ say what to look at when they fail. (Mutants and leaks: see test_exercise_mutant
 test_hints_do_not_leak.py.)"""
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -113,6 +114,18 @@ def test_value_without_a_topological_order_fails_on_the_diamond():
     assert "depth_first" in code
     with pytest.raises(CheckFailed, match="needs a topological order"):
         check_value(solution("lesson05-value", code))
+
+
+def test_value_check_counts_a_warning_as_a_failure():
+    class Warns(NnlibValue):
+        def exp(self):
+            np.float32(1e30) ** 2  # an overflow that does not change the answer
+            return super().exp()
+
+    with warnings.catch_warnings():  # warnings shown, as in a notebook, not raised
+        warnings.simplefilter("default")
+        with pytest.raises(CheckFailed, match="RuntimeWarning: overflow"):
+            check_value(Warns)
 
 
 def test_value_check_refuses_something_that_is_not_a_class():
