@@ -1,5 +1,6 @@
 """The course's exercises and the runs of their checks, shared by the mutant test and the
-leak test (each mutant's check runs once per test session)."""
+leak test (each mutant's check runs once per test session), and the lessons' own solutions
+for the tests of each lesson's checks (read from the committed lessons, never copied)."""
 
 import functools
 from pathlib import Path
@@ -38,3 +39,15 @@ def mutant_runs(grade_id):
                                          exercises.compile_mutant(exercise, mutant),
                                          seconds=MUTANT_SECONDS))
             for mutant in exercises.mutants(exercise)]
+
+
+def solution(grade_id, source=None, **names):
+    """What the reference solution of ``grade_id`` defines (its function or class), run in the
+    namespace its lesson gives it; ``source``: a changed version of the solution cell;
+    ``names``: globals to replace."""
+    return exercises.define(BY_ID[grade_id], {**base(grade_id), **names}, source)
+
+
+def solution_source(grade_id):
+    """The source of the solution cell of ``grade_id`` in its committed lesson."""
+    return BY_ID[grade_id].source

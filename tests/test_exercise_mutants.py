@@ -3,8 +3,10 @@ its check.
 
 The exercises are found in the lessons (every solution cell and the check cell after it), so
 a new exercise is covered without touching this file. For each, the mutants of the code
-between the solution markers (nnlib.exercises.mutants: a swapped operator, a changed numeric
-constant, a dropped unary minus, a changed axis=, the returned value scaled by 1.01) run
+between the solution markers, of every block of the cell (nnlib.exercises.mutants: a swapped
+operator, a dropped ``not``, a changed number or activation name, a dropped unary minus, a
+changed axis=, a dropped ``.T``, one NumPy reduction or constructor for its twin, a dropped
+``reversed()``, the returned value or one element of a returned tuple scaled by 1.01) run
 through the lesson's check with its visible cases (``seed=None``: what the learner sees must
 already fail a wrong answer). A mutant must make the check raise its CheckFailed; one that
 passes survives, one that crashes the check or hangs is reported too.
@@ -30,11 +32,16 @@ EQUIVALENT = {
      "return np.where(z >= 0, 1 / (1 + e), e / (1 + e)) :: `>=` -> `>`"):
         "at z = 0 both branches give 1 / 2, so which one is taken does not matter",
     ("lesson04-categorical-cross-entropy",
-     "return float(-np.sum(Y * np.log(np.clip(A, 1e-12, 1.0))) / m) :: 1.0 -> 2.0"):
+     "return float(-np.sum(Y * np.log(np.clip(A, eps, 1))) / m) :: 1 -> 2"):
         "probabilities are at most 1, so an upper clip at 1 or at 2 changes nothing",
+    ("lesson05-value", 'out = Value(t, (self,), "tanh") :: \'tanh\' -> \'sigmoid\''):
+        "op only names the node for the drawing of the graph: no value or gradient uses it",
     ("lesson07-normalize-images",
      "return images.reshape(len(images), -1).astype(np.float32) / 255 :: 1 -> 2"):
         "reshape(m, -2) is reshape(m, -1): NumPy takes any negative size as 'the rest'",
+    ("lesson10-conv2d-single",
+     "out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1)) :: .zeros -> .ones"):
+        "the loops write every entry of out, so what it starts with is never read",
     ("lesson08-dropout-forward",
      "keep = rng.random(A.shape) >= rate :: `>=` -> `>`"):
         "rng.random draws from a continuous distribution: it equals rate with probability 0",
@@ -163,6 +170,49 @@ def test_the_mutants_cover_each_kind_of_one_token_change(tmp_path):
     assert ids == [m.id for m in exercises.mutants(exercise)]  # deterministic
 
 
+SEVERAL_BLOCKS = '''class Layer:
+    """Two methods, one solution block each."""
+
+    def forward(self, A, W, hidden=None):
+        ### BEGIN SOLUTION
+        if hidden is not None and not self.done:
+            self.name = "relu"
+        return A @ W.T, np.sum(A, axis=0)
+        ### END SOLUTION
+
+    def backward(self, order):
+        ### BEGIN SOLUTION
+        for node in reversed(order):
+            node.grad = np.zeros(3)
+        ### END SOLUTION
+'''
+
+
+def test_the_mutants_cover_every_block_and_the_course_specific_changes(tmp_path):
+    exercise = toy(tmp_path, "check_layer(Layer)\n", SEVERAL_BLOCKS)
+    assert exercise.blocks == [(5, 9), (12, 15)]
+    assert exercises.solution_lines(exercise) == [
+        "        if hidden is not None and not self.done:", '            self.name = "relu"',
+        "        return A @ W.T, np.sum(A, axis=0)", "        for node in reversed(order):",
+        "            node.grad = np.zeros(3)"]
+    ids = [m.id for m in exercises.mutants(exercise)]
+    expected = [
+        "if hidden is not None and not self.done: :: `is not` -> `is`",
+        "if hidden is not None and not self.done: :: drop the `not`",
+        "self.name = \"relu\" :: 'relu' -> 'tanh'",
+        "return A @ W.T, np.sum(A, axis=0) :: drop the `.T`",
+        "return A @ W.T, np.sum(A, axis=0) :: .sum -> .mean",
+        "return A @ W.T, np.sum(A, axis=0) :: element 0 of the returned tuple x 1.01",
+        "return A @ W.T, np.sum(A, axis=0) :: element 1 of the returned tuple x 1.01",
+        "for node in reversed(order): :: drop the `reversed()`",
+        "node.grad = np.zeros(3) :: .zeros -> .ones",
+        "node.grad = np.zeros(3) :: 3 -> 4", "node.grad = np.zeros(3) :: 3 -> 2"]
+    assert [i for i in expected if i not in ids] == [], ids
+    for mutant in exercises.mutants(exercise):  # each is valid Python, the rest untouched
+        assert "def backward(self, order):" in mutant.source
+        compile(mutant.tree, "<mutant>", "exec")
+
+
 def test_a_strong_check_kills_the_mutants_and_a_weak_one_lets_them_survive(tmp_path):
     strong = toy(tmp_path, STRONG)
     base = exercises.namespace(strong)
@@ -204,3 +254,10 @@ def test_scaling_a_result_scales_every_number_in_it():
     result = exercises.scaled({"W": np.ones(2, np.float32), "n": (3, 2.0), "ok": True})
     assert result["W"].dtype == np.float32 and np.allclose(result["W"], 1.01)
     assert result["n"] == (3 * 1.01, 2.0 * 1.01) and result["ok"] is True
+
+
+def test_scaling_an_object_uses_its_own_multiplication_or_leaves_it():
+    from nnlib.graph import Value
+
+    assert exercises.scaled(Value(2.0)).data == pytest.approx(2.02)
+    assert exercises.scaled("relu") == "relu" and exercises.scaled(None) is None

@@ -39,8 +39,12 @@ def test_hint_by_level_and_out_of_range(lesson99, capsys):
 def test_an_unknown_exercise_names_the_known_ones(lesson99):
     with pytest.raises(KeyError, match="lesson99-double"):
         hints.hints_for("lesson99-triple")
-    with pytest.raises(KeyError, match="such as 'lesson03-layer-forward'"):
+    with pytest.raises(KeyError, match="such as 'lesson03-forward-propagation'"):
         hints.hints_for("layer forward")
+
+
+def test_the_example_id_that_messages_name_is_a_real_exercise():
+    assert len(hints.hints_for(hints.EXAMPLE)) >= 2
 
 
 def test_first_hint_says_how_to_get_more(lesson99):

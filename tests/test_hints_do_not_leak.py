@@ -6,8 +6,11 @@ removed, 6 characters or more (nnlib.exercises.solution_expressions). None of th
 whitespace ignored, in: a registered hint; the student version of the solution cell (the
 stub's message, the function's docstring and comments); a markdown cell of the lesson; a
 failure message of the check, run on the blank stub and on every mutant of the solution.
-Every exercise has at least 2 registered hints (the idea, then the formula).
+Every exercise has 2 or 3 registered hints (the idea, then the formula), and every registered
+hint belongs to an exercise of its lesson.
 """
+
+import importlib
 
 import pytest
 from exercise_runs import EXERCISES, base, mutant_runs, where
@@ -16,7 +19,7 @@ from nnlib import exercises
 from nnlib.assignments import stub_solution
 from nnlib.checks.hints import hints_for
 
-MIN_HINTS = 2
+MIN_HINTS, MAX_HINTS = 2, 3
 
 
 def stub_message(exercise):
@@ -59,9 +62,25 @@ def test_every_exercise_has_progressive_hints(exercise):
         pytest.fail(f"{where(exercise)}: no registered hints ({error.args[0]}). Register "
                     f"them in nnlib/checks/{exercise.grade_id[:8]}.py as HINTS = "
                     f'{{"{exercise.grade_id}": ("the idea", "the formula", ...)}}.')
-    assert len(hints) >= MIN_HINTS, (f"{where(exercise)}: {len(hints)} hint(s); give at least "
-                                     f"{MIN_HINTS}: the idea first, then the formula.")
+    assert MIN_HINTS <= len(hints) <= MAX_HINTS, (
+        f"{where(exercise)}: {len(hints)} hint(s); give {MIN_HINTS} to {MAX_HINTS}: the idea "
+        f"first, then the formula.")
     assert all(isinstance(h, str) and h.strip() for h in hints), hints
+
+
+LESSON_NUMBERS = sorted({e.lesson.name[:2] for e in EXERCISES})
+
+
+@pytest.mark.parametrize("number", LESSON_NUMBERS)
+def test_every_registered_hint_belongs_to_an_exercise_of_its_lesson(number):
+    try:
+        module = importlib.import_module(f"nnlib.checks.lesson{number}")
+    except ModuleNotFoundError:
+        pytest.skip(f"lesson {number} has no check module")
+    ids = {e.grade_id for e in EXERCISES if e.lesson.name[:2] == number}
+    stale = sorted(set(getattr(module, "HINTS", {})) - ids)
+    assert not stale, (f"nnlib/checks/lesson{number}.py registers hints for {stale}, which "
+                       f"lesson {number} has no exercise for (its exercises: {sorted(ids)}).")
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=[e.grade_id for e in EXERCISES])

@@ -1,19 +1,20 @@
 """Progressive hints for the exercises: the idea first, then the formula, never the code.
 
 Every exercise has an id, the ``grade_id`` of its solution cell (e.g.
-``"lesson03-layer-forward"``). Its hints live beside its check, in the lesson's check module,
-as ``HINTS = {"lesson03-layer-forward": ("the idea ...", "the formula ...")}``.
+``"lesson03-forward-propagation"``). Its hints live beside its check, in the lesson's check
+module, as ``HINTS = {"lesson03-forward-propagation": ("the idea ...", "the formula ...")}``.
 
-In a notebook, ``hint("lesson03-layer-forward")`` prints the next hint each time it is called
-(the first, then the second, ...); ``hint("lesson03-layer-forward", 2)`` prints the second.
-The student version's stub and a failed check both show the first hint and say how to ask for
-the next one.
+In a notebook, ``hint("lesson03-forward-propagation")`` prints the next hint each time it is
+called (the first, then the second, ...); ``hint("lesson03-forward-propagation", 2)`` prints
+the second. The student version's stub and a failed check both show the first hint and say
+how to ask for the next one.
 """
 
 import importlib
 import re
 
 ID = re.compile(r"^lesson(\d\d)-[a-z0-9-]+$")
+EXAMPLE = "lesson03-forward-propagation"  # an exercise that exists, named in messages
 _next_level = {}
 
 
@@ -30,7 +31,7 @@ def hints_for(exercise_id):
     if exercise_id not in table:
         known = ", ".join(sorted(table)) or "none in that lesson"
         raise KeyError(f"no exercise {exercise_id!r}; expected an id such as "
-                       f"'lesson03-layer-forward' (this lesson has: {known}).")
+                       f"'{EXAMPLE}' (this lesson has: {known}).")
     return tuple(table[exercise_id])
 
 

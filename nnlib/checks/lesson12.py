@@ -4,16 +4,16 @@ backward pass of a residual block.
 The expected answers come from :mod:`nnlib.normalization` and :mod:`nnlib.residual`, computed
 in float64. ``seed=None`` runs the visible cases; an int ``seed`` adds hidden cases of the same
 kinds drawn from ``np.random.default_rng(seed)``. A warning (overflow, division by zero) in
-the learner's function is a failure, not something to silence.
+the learner's function is a failure, not something to silence, and a result keeps the dtype
+of its input (float32 stays float32, float64 stays float64).
 """
-
-import warnings
 
 import numpy as np
 
 from ..normalization import batchnorm_backward, batchnorm_forward
 from ..residual import residual_backward, residual_forward
 from .core import Case, run_check
+from .strict import hidden_rng, keeping_dtype, without_warnings
 
 HINTS = {
     "lesson12-batchnorm-forward": (
@@ -48,12 +48,12 @@ HINTS = {
 }
 
 
-def _strict(title, function, cases, exercise, rtol, atol):
-    """``run_check`` with every warning turned into an error, so that an overflow or a
-    division by zero in the learner's code fails the check instead of passing silently."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        run_check(title, function, cases, exercise=exercise, rtol=rtol, atol=atol)
+def _strict(title, function, cases, exercise, rtol, atol, *, first, why):
+    """``run_check`` on ``function`` with every warning turned into an error (an overflow or a
+    division by zero fails the check instead of passing silently; ``why`` says what to look
+    at) and with the dtype of the argument ``first`` kept in the result."""
+    run_check(title, without_warnings(keeping_dtype(function, first), why), cases,
+              exercise=exercise, rtol=rtol, atol=atol)
 
 
 # ----------------------------------------------------------------------------- batch norm
@@ -120,10 +120,12 @@ def check_batchnorm_forward(function, *, seed=None):
     Z: ``(m, n)`` float32; gamma, beta: ``(n,)``; the answer ``(m, n)``.
     """
     cases = batchnorm_forward_cases()
-    if seed is not None:
-        cases += batchnorm_forward_cases(np.random.default_rng(seed))
-    _strict("batchnorm_forward_train", function, cases,
-            "lesson12-batchnorm-forward", rtol=1e-3, atol=1e-4)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += batchnorm_forward_cases(hidden)
+    _strict("batchnorm_forward_train", function, cases, "lesson12-batchnorm-forward",
+            rtol=1e-3, atol=1e-4, first="Z",
+            why="a division by zero or an overflow: eps belongs inside the square root")
 
 
 def batchnorm_backward_train(dout, Z, gamma, eps=1e-5):
@@ -156,8 +158,8 @@ def batchnorm_backward_cases(rng=None):
     return [
         _backward_case("a 6 x 3 batch with gamma = 1 and a random dout", rng_cases(6, (6, 3)),
                        Z, np.ones(3), 1e-5),
-        _backward_case("gamma = [2, -0.5, 3] (dZhat = dout * gamma)", rng_cases(6, (6, 3)), Z,
-                       [2.0, -0.5, 3.0], 1e-5),
+        _backward_case("gamma = [2, -0.5, 3] (the gradient reaching Z_hat is dout scaled by "
+                       "gamma)", rng_cases(6, (6, 3)), Z, [2.0, -0.5, 3.0], 1e-5),
         _backward_case("a dout that is the same in every row (dZ must be 0; dbeta and dgamma "
                        "are not)", np.tile([1.0, -2.0, 0.5], (6, 1)), Z, [1.5, 1.0, 0.5], 1e-5),
         _backward_case("eps = 0.5 (use the eps you are given, inside the square root)",
@@ -177,10 +179,12 @@ def check_batchnorm_backward(function, *, seed=None):
     - \hat Z \odot \sum_i d\hat Z \odot \hat Z\Big), \quad d\hat Z = d\mathrm{out} \odot \gamma$$
     """
     cases = batchnorm_backward_cases()
-    if seed is not None:
-        cases += batchnorm_backward_cases(np.random.default_rng(seed))
-    _strict("batchnorm_backward_train", function, cases,
-            "lesson12-batchnorm-backward", rtol=1e-5, atol=1e-8)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += batchnorm_backward_cases(hidden)
+    _strict("batchnorm_backward_train", function, cases, "lesson12-batchnorm-backward",
+            rtol=1e-5, atol=1e-8, first="dout",
+            why="a division by zero or an overflow: eps belongs inside the square root")
 
 
 # ----------------------------------------------------------------------------- residual block
@@ -239,7 +243,9 @@ def check_residual_backward(function, *, seed=None):
     in float64. A: ``(m, n)``; W1: ``(n, k)``; b1: ``(k,)``; W2: ``(k, n)``.
     """
     cases = residual_backward_cases()
-    if seed is not None:
-        cases += residual_backward_cases(np.random.default_rng(seed))
-    _strict("residual_block_backward", function, cases,
-            "lesson12-residual-backward", rtol=1e-6, atol=1e-9)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += residual_backward_cases(hidden)
+    _strict("residual_block_backward", function, cases, "lesson12-residual-backward",
+            rtol=1e-6, atol=1e-9, first="dout",
+            why="NumPy warned: look at the step where it happened")

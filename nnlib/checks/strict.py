@@ -1,32 +1,56 @@
-"""Helpers shared by the checks of several lessons: warnings count as failures, hidden cases
-come from the grader's seed, and a result must keep its input's dtype.
+"""What the checks of every lesson share beyond :mod:`~nnlib.checks.core`: warnings count as
+failures, hidden cases come from the grader's seed, a result keeps its input's dtype, and an
+answer can be judged by a property instead of one exact value.
 
-A check calls the learner's function through :func:`without_warnings`, so a formula that
-overflows or takes ``log 0`` fails with a message that says so, even when its final answer
-happens to be right. NumPy's error state is set to ``"warn"`` for that call only (never
-``"ignore"``), so a learner's ``np.seterr(all="ignore")`` cannot hide the problem either.
+- :func:`without_warnings` wraps the learner's function so that a formula that overflows or
+  takes ``log 0`` fails with a message that says so, even when its final answer happens to be
+  right. NumPy's error state is ``"warn"`` for that call only (never ``"ignore"``), so a
+  learner's ``np.seterr(all="ignore")`` cannot hide the problem either, and the warning
+  filters and error state are as before once the call returns.
+- :func:`hidden_rng` is the generator of a check's hidden cases (``seed=None``: none).
+- :func:`keeping_dtype` turns a result whose dtype differs from its input's into a sentence
+  that the check reports (float32 stays float32, float64 stays float64).
+- :func:`run_property_check` judges each answer with a function ``inspect(got) -> None | str``
+  (random weights by their statistics, a cache by its keys, a gradient by what its error looks
+  like), with the same pass line and :class:`~nnlib.checks.core.CheckFailed` as
+  :func:`~nnlib.checks.core.run_check`.
 """
 
+import contextlib
 import functools
+import io
 import warnings
 
 import numpy as np
 
-from .core import summarize
+from .core import CheckFailed, copy_args, run_check, summarize
+from .hints import first_hint
 
 
-def without_warnings(function, why):
+@contextlib.contextmanager
+def warnings_as_errors():
+    """Within the block, every warning is raised as an exception and NumPy warns (rather than
+    staying silent) on a division by zero, an overflow or an invalid value."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(divide="warn", over="warn", invalid="warn"):
+            yield
+
+
+def without_warnings(function, why=None):
     """Wrap ``function`` so that any warning it triggers is raised as a ``RuntimeWarning``
-    whose message adds ``why`` (what the learner should look at)."""
+    whose message adds ``why`` (what the learner should look at). Something that is not a
+    function is returned as it is, for the check to report."""
+    if not callable(function):
+        return function
+
     @functools.wraps(function)
-    def wrapped(*args):
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            with np.errstate(divide="warn", over="warn", invalid="warn"):
-                try:
-                    return function(*args)
-                except Warning as warning:
-                    raise RuntimeWarning(f"{warning} ({why})") from None
+    def wrapped(*args, **kwargs):
+        with warnings_as_errors():
+            try:
+                return function(*args, **kwargs)
+            except Warning as warning:
+                raise RuntimeWarning(f"{warning} ({why})" if why else str(warning)) from None
     return wrapped
 
 
@@ -43,14 +67,65 @@ def hidden_rng(seed):
     return np.random.default_rng(int(seed))
 
 
+def dtype_problem(result, dtype, name):
+    """Why ``result`` (an array, or a tuple or list of them) does not keep ``dtype``, the
+    dtype of the argument ``name``, or ``None``."""
+    several = isinstance(result, (tuple, list))
+    for index, value in enumerate(result if several else [result]):
+        if isinstance(value, np.ndarray) and value.dtype != dtype:
+            which = f"value {index} of the result" if several else "the result"
+            return (f"{summarize(value)}: {which} should keep the dtype of {name} ({dtype}), "
+                    f"not turn it into {value.dtype}")
+    return None
+
+
 def keeping_dtype(function, name="z"):
-    """Wrap ``function(x, ...)`` so that a result whose dtype differs from ``x``'s comes back
-    as a description of the problem (the check reports it) instead of the numbers."""
+    """Wrap ``function(x, ...)`` so that a result (or an array in a returned tuple) whose dtype
+    differs from ``x``'s comes back as a description of the problem, which the check reports,
+    instead of the numbers."""
+    if not callable(function):
+        return function
+
     @functools.wraps(function)
-    def wrapped(x, *args):
-        result = function(x, *args)
-        if isinstance(result, np.ndarray) and result.dtype != np.asarray(x).dtype:
-            return (f"{summarize(result)}: the result should keep the dtype of {name} "
-                    f"({np.asarray(x).dtype}), not turn it into {result.dtype}")
-        return result
+    def wrapped(x, *args, **kwargs):
+        result = function(x, *args, **kwargs)
+        return dtype_problem(result, np.asarray(x).dtype, name) or result
     return wrapped
+
+
+def run_property_check(title, function, cases, *, exercise, calls=None):
+    """Call ``function(*case.args)`` for every case and apply ``case.expected`` to the result.
+
+    ``case.expected(got)`` returns ``None`` if ``got`` is right, else the reason it is wrong.
+    A ``NotImplementedError``, another exception or a warning from ``function`` fails the check
+    with the exercise's first hint, as in :func:`~nnlib.checks.core.run_check`.
+    calls: optional, one function per case, ``call(fn, *case.args) -> got``, for a case that
+    passes keyword arguments or calls the function more than once (``fn`` is the learner's
+    function with warnings turned into errors).
+    """
+    if not callable(function):
+        run_check(title, function, cases, exercise=exercise)  # raises its "expected a function"
+    results = []
+    calls = calls or [None] * len(cases)
+    strict = without_warnings(function)
+
+    def fresh(*args, **kwargs):
+        return strict(*copy_args(args), **kwargs)
+
+    def recorded(*args):
+        call = calls[len(results)]
+        results.append(call(fresh, *args) if call else fresh(*args))
+        return 0.0
+
+    for case in cases:
+        # run_check reports NotImplementedError and exceptions (warnings included) in the
+        # course's words; the recorder keeps the result and returns 0.0, compared with 0.0.
+        with contextlib.redirect_stdout(io.StringIO()):
+            run_check(title, recorded, [case._replace(expected=0.0)], exercise=exercise)
+        got = results[-1]
+        reason = ("got None (did you forget to `return` the result?)" if got is None
+                  else case.expected(got))
+        if reason:
+            raise CheckFailed(f"✘ {title}: on {case.description}, {reason}. "
+                              f"Hint: {first_hint(exercise)}")
+    print(f"✔ {title}: all {len(cases)} cases passed.")
