@@ -21,17 +21,31 @@ from .regularization import weight_penalty
 
 def numerical_gradient(f, x, epsilon=1e-6):
     r"""Centred differences $(f(x + \varepsilon e_i) - f(x - \varepsilon e_i)) / 2\varepsilon$
-    for every entry $i$ of the array ``x``, where ``f()`` is a scalar function that reads
-    ``x`` (each entry is changed in place, then restored). Returns an array shaped like ``x``.
+    for every entry $i$ of the float64 array ``x``, where ``f()`` is a scalar function that
+    reads ``x`` (each entry is changed in place, then restored, even if ``f`` raises).
+    Returns an array shaped like ``x``.
+
+    Raises ``TypeError`` unless ``x`` is a float64 NumPy array: in float32 the difference
+    $f(x + \varepsilon) - f(x - \varepsilon)$ keeps only a few correct digits, which makes even
+    a correct gradient look wrong. Check a float64 copy of the network instead.
     """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        dtype = x.dtype if isinstance(x, np.ndarray) else type(x).__name__
+        raise TypeError(
+            f"numerical_gradient needs a float64 NumPy array (it changes x in place and "
+            f"differences in float64), got {dtype}. In float32 the finite differences are "
+            f"too coarse to check a gradient: build the network with dtype=np.float64, e.g. "
+            f"Model(..., dtype=np.float64), and check that.")
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
-        x[i] = old + epsilon
-        plus = f()
-        x[i] = old - epsilon
-        minus = f()
-        x[i] = old
+        try:
+            x[i] = old + epsilon
+            plus = f()
+            x[i] = old - epsilon
+            minus = f()
+        finally:
+            x[i] = old
         grad[i] = (plus - minus) / (2 * epsilon)
     return grad
 

@@ -388,7 +388,7 @@ def test_load_of_weights_of_the_wrong_shape_raises_model_file_error(tmp_path):
         contents = dict(npz)
     contents["W2"] = np.zeros((4, 2), dtype=np.float32)
     np.savez(path, **contents)
-    with pytest.raises(ModelFileError, match=r"W2 has shape \(4, 2\).*needs a float array "
+    with pytest.raises(ModelFileError, match=r"W2 has shape \(4, 2\).*needs a float32 array "
                                              r"of shape \(3, 2\)"):
         Model.load(path)
 
