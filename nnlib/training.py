@@ -106,12 +106,14 @@ def apply_update(optimizer, parameters, grads):
     if any is NaN or infinite, :class:`TrainingDivergedError` is raised and ``parameters``
     keep their last finite values.
     """
-    changes = optimizer.changes(parameters, grads)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is what is checked here
+        changes = optimizer.changes(parameters, grads)
     if all(_bounded(parameters[key]) and _bounded(change) for key, change in changes.items()):
         for key, change in changes.items():
             parameters[key] += change
         return
-    new = {key: parameters[key] + change for key, change in changes.items()}
+    with np.errstate(over="ignore", invalid="ignore"):
+        new = {key: parameters[key] + change for key, change in changes.items()}
     for key, value in new.items():
         if not np.isfinite(value).all():
             raise TrainingDivergedError(f"the update would make {key} infinite or NaN.")
