@@ -1,7 +1,5 @@
 """Model: training, regularization, callbacks, the divergence guard, saving and loading."""
 
-import threading
-
 import numpy as np
 import pytest
 
@@ -243,23 +241,6 @@ def test_stop_training_set_by_a_callback_stops_after_the_current_batch(blobs):
                         callbacks=stop_after_three)
     assert batches == [1, 2, 3]
     assert len(history["loss"]) == 1  # the partial epoch is recorded
-
-
-def test_stop_training_set_from_another_thread_stops_fit(blobs):
-    X, y = blobs
-    model = Model([2, 4, 3])
-    started = threading.Event()
-
-    def wait_then_stop():
-        started.wait()
-        model.stop_training = True
-
-    stopper = threading.Thread(target=wait_then_stop)
-    stopper.start()
-    history = model.fit(X, y, epochs=100_000, batch_size=10, progress=False,
-                        callbacks=lambda event, logs: started.set())
-    stopper.join()
-    assert len(history["loss"]) < 100_000
 
 
 def test_progress_bar_shows_the_loss(blobs, capsys):
