@@ -13,7 +13,8 @@ cross-entropy and softmax with categorical cross-entropy both give $dZ_L = (A_L 
 from ._validation import check_positive
 from .activations import activation_backward
 from .costs import LOGIT_COSTS, default_cost, get_cost, prepare_targets
-from .forward import n_layers
+from .forward import check_parameters
+from .initialization import count_layers
 from .regularization import add_penalty_gradient
 
 FUSED = set(LOGIT_COSTS)  # (output activation, cost) pairs whose dZ_L is (A_L - Y) / m
@@ -32,7 +33,7 @@ def run_backward(parameters, cache, Y, cost, l2=0.0, l1=0.0, input_gradient=Fals
     """Backpropagation without input checks (used by :func:`backward_propagation`).
     ``Y`` must already match the output's shape. Returns the gradient dict (see
     :func:`dense_backward`)."""
-    L = sum(1 for key in parameters if key.startswith("W"))
+    L = count_layers(parameters)
     output_activation = cache["activations"][1]
     dZ = output_gradient(cache[f"A{L}"], cache[f"Z{L}"], Y, output_activation, cost)
     return dense_backward(parameters, cache, dZ, l2, l1, input_gradient)
@@ -47,7 +48,7 @@ def dense_backward(parameters, cache, dZ, l2=0.0, l1=0.0, input_gradient=False):
     ``(m, n_0)``, the gradient with respect to the network's input (what a layer below, such
     as a convolution or a recurrent layer, needs).
     """
-    L = sum(1 for key in parameters if key.startswith("W"))
+    L = count_layers(parameters)
     hidden_activation = cache["activations"][0]
     grads = {}
     for l in range(L, 0, -1):
@@ -77,7 +78,7 @@ def backward_propagation(parameters, cache, X, Y, cost=None, l2=0.0, l1=0.0):
     Raises ``ValueError`` if the cache does not belong to X, Y has the wrong shape or labels
     out of range, or the cost is unknown.
     """
-    L = n_layers(parameters)
+    L = check_parameters(parameters)
     if not isinstance(cache, dict) or f"A{L}" not in cache or "activations" not in cache:
         raise ValueError("cache must be the second value returned by forward_propagation.")
     A0 = cache["A0"]

@@ -15,7 +15,7 @@ import numpy as np
 
 from .backprop import run_backward
 from .costs import default_cost, get_cost, prepare_targets
-from .forward import default_output_activation, n_layers, run_forward
+from .forward import check_parameters, default_output_activation, run_forward
 from .regularization import weight_penalty
 
 
@@ -55,7 +55,7 @@ def numerical_gradients(parameters, X, Y, hidden_activation="relu", output_activ
     """Centred finite-difference gradients ``{"dW1": ..., "db1": ...}`` in float64."""
     params = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
     X = np.asarray(X, dtype=np.float64)
-    L = n_layers(params)
+    L = check_parameters(params)
     output_activation = output_activation or default_output_activation(params[f"W{L}"].shape[1])
     A, _ = run_forward(X, params, hidden_activation, output_activation)
     Y = prepare_targets(Y, A)
@@ -85,7 +85,7 @@ def gradient_check(parameters, X, Y, hidden_activation="relu", output_activation
     """
     params = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
     X = np.asarray(X, dtype=np.float64)
-    L = n_layers(params)
+    L = check_parameters(params)
     output_activation = output_activation or default_output_activation(params[f"W{L}"].shape[1])
     A, cache = run_forward(X, params, hidden_activation, output_activation)
     cost_name = get_cost(cost or default_cost(A.shape[1])).name

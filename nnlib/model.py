@@ -21,7 +21,7 @@ from .activations import ACTIVATIONS
 from .backprop import dense_backward
 from .costs import default_cost, get_cost
 from .forward import HIDDEN_ACTIVATIONS, default_output_activation, run_forward
-from .initialization import initialize_parameters
+from .initialization import count_layers, initialize_parameters, layer_sizes_of
 from .network import Network
 from .persistence import ModelFileError  # noqa: F401  (re-exported: saved models' errors)
 from .training import TrainingDivergedError  # noqa: F401  (re-exported: lesson 08 imports it)
@@ -50,7 +50,6 @@ class Model(Network):
                             f"got {layer_sizes!r}.")
         self.parameters = initialize_parameters(*layer_sizes, method=init, rng=self.rng,
                                                 dtype=self.dtype)
-        self.n_layers = len(self.parameters) // 2
         n_out = self.layer_sizes[-1]
         self.hidden_activation = check_choice(hidden_activation, "hidden_activation",
                                               HIDDEN_ACTIVATIONS)
@@ -61,10 +60,14 @@ class Model(Network):
         self.init = init
 
     @property
+    def n_layers(self):
+        """$L$, the number of layers (weight matrices)."""
+        return count_layers(self.parameters)
+
+    @property
     def layer_sizes(self):
         """``(n_0, n_1, ..., n_L)``, read from the parameters."""
-        p = self.parameters
-        return (p["W1"].shape[0], *(p[f"W{l}"].shape[1] for l in range(1, self.n_layers + 1)))
+        return layer_sizes_of(self.parameters)
 
     def __repr__(self):
         sizes = self.layer_sizes
