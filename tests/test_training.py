@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
 
+from nnlib.activations import sigmoid
 from nnlib.model import Model
+from nnlib.network import Network
 from nnlib.optimizers import SGD
 from nnlib.toy_data import make_blobs
 from nnlib.training import (
@@ -167,9 +169,8 @@ def test_fit_draws_the_shuffle_then_the_dropout_masks_from_the_models_generator(
     order = expected_rng.permutation(len(X))
     model.fit(X, y, epochs=1, batch_size=len(X), dropout=0.5, progress=False)
     np.testing.assert_array_equal(seen[0], X[order])
-    mask = dropout_mask((len(X), 6), 0.5, expected_rng)
+    dropout_mask((len(X), 6), 0.5, expected_rng)  # the one batch's mask, after the shuffle
     assert model.rng.bit_generator.state == expected_rng.bit_generator.state
-    assert mask.shape == (len(X), 6)
 
 
 # ------------------------------------------------------------------ BLAS threads never leak
@@ -272,3 +273,46 @@ def test_stop_training_set_from_another_thread_stops_fit_after_the_current_batch
     stopper.join(timeout=30)
     assert batches == [1]
     assert len(history["loss"]) == 1
+
+
+# ------------------------------------------------------------------ any network trains here
+
+class LogisticRegression(Network):
+    """The smallest network the loop can train: one sigmoid unit, written against the
+    interface only."""
+
+    def __init__(self, n_features, seed=0):
+        super().__init__(seed)
+        self.parameters = {"w": np.zeros((n_features, 1), np.float32),
+                           "c": np.zeros(1, np.float32)}
+        self.output_activation, self.cost = "sigmoid", "binary_cross_entropy"
+
+    @property
+    def layer_sizes(self):
+        return (self.parameters["w"].shape[0], 1)
+
+    def forward(self, X, training=False, dropout=0.0):
+        Z = X @ self.parameters["w"] + self.parameters["c"]
+        return Z, sigmoid(Z), X
+
+    def backward(self, dZ, X):
+        return {"dw": X.T @ dZ, "dc": dZ.sum(axis=0)}
+
+    def weights(self):
+        return {"w": self.parameters["w"]}
+
+    def check_X(self, X, name="X"):
+        return np.asarray(X, dtype=np.float32)
+
+    def config(self):
+        return {"n_features": self.layer_sizes[0]}
+
+
+def test_any_network_with_the_interface_trains_with_penalties_and_validation():
+    X, y = make_blobs(200, centers=2, std=0.5, rng=1)
+    model = LogisticRegression(2)
+    history = model.fit(X, y, epochs=20, learning_rate=0.1, batch_size=20, l2=1e-3,
+                        validation_data=(X, y), progress=False)
+    assert history["loss"][-1] < history["loss"][0] / 2
+    assert model.evaluate(X, y)["accuracy"] > 0.95
+    assert history["val_accuracy"][-1] == model.evaluate(X, y)["accuracy"]
