@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from nnlib.conv import ConvNet  # noqa: E402
+from nnlib.convnet import ConvNet  # noqa: E402
 from nnlib.data import load_mnist  # noqa: E402
 
 

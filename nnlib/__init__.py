@@ -11,10 +11,15 @@ One convention everywhere: **rows are examples**.
 Each module holds the ideas of one lesson: :mod:`~nnlib.neuron`, :mod:`~nnlib.activations`,
 :mod:`~nnlib.forward`, :mod:`~nnlib.costs`, :mod:`~nnlib.graph`, :mod:`~nnlib.backprop`,
 :mod:`~nnlib.gradient_check`, :mod:`~nnlib.initialization`, :mod:`~nnlib.data`,
-:mod:`~nnlib.toy_data`, :mod:`~nnlib.metrics`, :mod:`~nnlib.model` (the ``Model`` class),
-:mod:`~nnlib.optimizers`, :mod:`~nnlib.regularization`, :mod:`~nnlib.threads`,
-:mod:`~nnlib.conv` and :mod:`~nnlib.rnn` (beyond the MLP), :mod:`~nnlib.widgets`,
-:mod:`~nnlib.checks` (the exercises' checks) and :mod:`~nnlib.assignments` (for instructors).
+:mod:`~nnlib.toy_data`, :mod:`~nnlib.metrics`, :mod:`~nnlib.optimizers`,
+:mod:`~nnlib.regularization`, :mod:`~nnlib.conv` and :mod:`~nnlib.rnn` (layers beyond the MLP).
+
+Above these functions sit the models and their training: :mod:`~nnlib.network` (what every
+model shares), :mod:`~nnlib.model` (``Model``, the MLP), :mod:`~nnlib.convnet` (``ConvNet``),
+:mod:`~nnlib.rnn_classifier` (``RNNClassifier``), :mod:`~nnlib.training` (the one training
+loop), :mod:`~nnlib.persistence` (saving and :func:`load`) and :mod:`~nnlib.threads`. On top:
+:mod:`~nnlib.widgets` and the command line; beside everything: :mod:`~nnlib.checks` (the
+exercises' checks) and :mod:`~nnlib.assignments` (for instructors).
 """
 
 from .activations import (
@@ -31,6 +36,7 @@ from .activations import (
     tanh_derivative,
 )
 from .backprop import backward_propagation, update_parameters
+from .convnet import ConvNet
 from .costs import (
     binary_cross_entropy,
     categorical_cross_entropy,
@@ -44,19 +50,24 @@ from .forward import forward_propagation, predict, predict_proba
 from .gradient_check import gradient_check, numerical_gradients
 from .initialization import initialize_parameters
 from .metrics import accuracy, confusion_matrix
-from .model import Model, ModelFileError, TrainingDivergedError
+from .model import Model
 from .neuron import Neuron
 from .optimizers import SGD, Adam, Momentum, get_optimizer
+from .persistence import ModelFileError, load
+from .rnn_classifier import RNNClassifier
+from .training import TrainingDivergedError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "SGD",
     "Adam",
+    "ConvNet",
     "Model",
     "ModelFileError",
     "Momentum",
     "Neuron",
+    "RNNClassifier",
     "TrainingDivergedError",
     "accuracy",
     "backward_propagation",
@@ -74,6 +85,7 @@ __all__ = [
     "iterate_minibatches",
     "leaky_relu",
     "leaky_relu_derivative",
+    "load",
     "load_mnist",
     "mse",
     "numerical_gradients",

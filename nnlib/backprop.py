@@ -12,11 +12,12 @@ cross-entropy and softmax with categorical cross-entropy both give $dZ_L = (A_L 
 
 from ._validation import check_positive
 from .activations import activation_backward
-from .costs import default_cost, get_cost, prepare_targets
-from .forward import n_layers
+from .costs import LOGIT_COSTS, default_cost, get_cost, prepare_targets
+from .forward import check_parameters
+from .initialization import count_layers
 from .regularization import add_penalty_gradient
 
-FUSED = {("sigmoid", "binary_cross_entropy"), ("softmax", "categorical_cross_entropy")}
+FUSED = set(LOGIT_COSTS)  # (output activation, cost) pairs whose dZ_L is (A_L - Y) / m
 
 
 def output_gradient(A, Z, Y, output_activation, cost):
@@ -29,13 +30,26 @@ def output_gradient(A, Z, Y, output_activation, cost):
 
 
 def run_backward(parameters, cache, Y, cost, l2=0.0, l1=0.0, input_gradient=False):
-    """Backpropagation without input checks (used by :func:`backward_propagation` and
-    ``Model``). ``Y`` must already match the output's shape. Returns the gradient dict;
-    with ``input_gradient`` it also holds ``"dA0"`` ``(m, n_0)``, the gradient with respect to
-    the network's input (what a layer below, such as a convolution, needs)."""
-    L = sum(1 for key in parameters if key.startswith("W"))
-    hidden_activation, output_activation = cache["activations"]
+    """Backpropagation without input checks (used by :func:`backward_propagation`).
+    ``Y`` must already match the output's shape. Returns the gradient dict (see
+    :func:`dense_backward`)."""
+    L = count_layers(parameters)
+    output_activation = cache["activations"][1]
     dZ = output_gradient(cache[f"A{L}"], cache[f"Z{L}"], Y, output_activation, cost)
+    return dense_backward(parameters, cache, dZ, l2, l1, input_gradient)
+
+
+def dense_backward(parameters, cache, dZ, l2=0.0, l1=0.0, input_gradient=False):
+    r"""The backward pass of the dense layers from $dZ_L$ ``(m, n_L)``, the gradient at the
+    output layer's logits: the gradient dict ``{"dW1": (n_0, n_1), "db1": (n_1,), ...}``.
+
+    ``cache``: from :func:`~nnlib.forward.run_forward`; dropout masks ``D{l}`` in it are
+    applied to the gradients too. With ``input_gradient`` the dict also holds ``"dA0"``
+    ``(m, n_0)``, the gradient with respect to the network's input (what a layer below, such
+    as a convolution or a recurrent layer, needs).
+    """
+    L = count_layers(parameters)
+    hidden_activation = cache["activations"][0]
     grads = {}
     for l in range(L, 0, -1):
         W = parameters[f"W{l}"]
@@ -64,7 +78,7 @@ def backward_propagation(parameters, cache, X, Y, cost=None, l2=0.0, l1=0.0):
     Raises ``ValueError`` if the cache does not belong to X, Y has the wrong shape or labels
     out of range, or the cost is unknown.
     """
-    L = n_layers(parameters)
+    L = check_parameters(parameters)
     if not isinstance(cache, dict) or f"A{L}" not in cache or "activations" not in cache:
         raise ValueError("cache must be the second value returned by forward_propagation.")
     A0 = cache["A0"]

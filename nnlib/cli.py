@@ -97,7 +97,8 @@ def format_epoch(logs):
 def run_train(args):
     """Run ``train`` with parsed arguments; returns the exit code (0, or 1 after an error)."""
     from .data import load_mnist, train_val_split
-    from .model import Model, TrainingDivergedError
+    from .model import Model
+    from .training import TrainingDivergedError
 
     try:
         (X_train, y_train), (X_test, y_test) = load_mnist(args.data_dir,

@@ -11,17 +11,53 @@ Every cost averages over the $m$ examples and returns a Python float.
 - Categorical cross-entropy: $J = -\frac{1}{m} \sum_i \sum_k y_{ik} \log a_{ik}$
 - Softmax cross-entropy from logits $Z$: $J = -\frac{1}{m} \sum_i \sum_k y_{ik}
   \big(z_{ik} - \log \sum_j e^{z_{ij}}\big)$, with the log-sum-exp computed stably.
+- Sigmoid cross-entropy from logits $Z$: $J = \frac{1}{m} \sum_i \sum_k \big[\max(z_{ik}, 0)
+  - z_{ik} y_{ik} + \log(1 + e^{-|z_{ik}|})\big]$, binary cross-entropy of $\sigma(Z)$.
 
-The logs never see 0: predictions are clipped to $[\epsilon, 1 - \epsilon]$ with $\epsilon$ the
-machine epsilon of their dtype, so predictions of exactly 0 and 1 give finite costs.
+The costs of probabilities never take the log of 0: predictions are clipped to
+$[\epsilon, 1 - \epsilon]$ with $\epsilon$ the machine epsilon of their dtype, so predictions of
+exactly 0 and 1 give finite costs. Clipping caps the cost of a confident mistake (about 15.9 in
+float32), so a network computes its cost from the logits instead (:func:`data_cost`).
 """
 
 from collections import namedtuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_finite
-from .data import one_hot
+from ._validation import as_float_array, check_choice, check_finite, check_positive
+
+
+def one_hot(y, n_classes=10, dtype=np.float32, name="y"):
+    r"""One-hot rows ``(m, n_classes)`` from integer labels ``y`` ``(m,)``.
+
+    $Y_{ik} = 1$ if $y_i = k$ else $0$. ``name`` is the argument's name in error messages.
+    Raises ``ValueError`` for labels outside ``0..n_classes-1``, labels that are not
+    integers, or ``y`` that is not 1-D.
+    """
+    check_positive(n_classes, "n_classes", integer=True)
+    y = np.asarray(y)
+    if y.ndim != 1:
+        hint = (f" It looks one-hot already; {name}.argmax(axis=1) gives the labels."
+                if y.ndim == 2 else "")
+        raise ValueError(
+            f"{name} must be 1-D integer labels of shape (m,), got shape {y.shape}.{hint}")
+    integral = np.issubdtype(y.dtype, np.integer) or (
+        np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y))
+    )
+    if y.dtype == bool or not integral:
+        raise ValueError(
+            f"{name} must hold integer class labels 0..{n_classes - 1}, got dtype {y.dtype}"
+            f"{' with non-integer values' if y.dtype.kind == 'f' else ''}."
+        )
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        bad = y[(y < 0) | (y >= n_classes)]
+        raise ValueError(
+            f"{name} must hold labels in 0..{n_classes - 1} ({n_classes} classes), got "
+            f"{bad.size} outside it, e.g. {bad[0]}."
+        )
+    Y = np.zeros((y.shape[0], n_classes), dtype=dtype)
+    Y[np.arange(y.shape[0]), y.astype(np.intp)] = 1
+    return Y
 
 
 def prepare_targets(Y, A, name="Y"):
@@ -88,9 +124,13 @@ def categorical_cross_entropy_gradient(A, Y):
 
 
 def log_softmax(Z):
-    r"""Row-wise $\log \mathrm{softmax}(z)_k = z_k - \max z - \log \sum_j e^{z_j - \max z}$."""
-    Z = Z - Z.max(axis=1, keepdims=True)
-    return Z - np.log(np.exp(Z).sum(axis=1, keepdims=True))
+    r"""Row-wise $\log \mathrm{softmax}(z)_k = z_k - \max z - \log \sum_j e^{z_j - \max z}$.
+
+    ``Z``: ``(m, n)``, or ``(n,)`` for one row (the last axis, as in
+    :func:`~nnlib.activations.softmax`). Returns an array of the same shape.
+    """
+    Z = Z - Z.max(axis=-1, keepdims=True)
+    return Z - np.log(np.exp(Z).sum(axis=-1, keepdims=True))
 
 
 def softmax_cross_entropy(Z, Y):
@@ -105,6 +145,30 @@ def softmax_cross_entropy(Z, Y):
 def softmax_cross_entropy_gradient(Z, Y):
     r"""$\partial J / \partial Z = (\mathrm{softmax}(Z) - Y) / m$: the fused shortcut."""
     return (np.exp(log_softmax(Z)) - Y) / Z.shape[0]
+
+
+def sigmoid_cross_entropy(Z, Y):
+    r"""Binary cross-entropy of $\sigma(Z)$ computed from the logits ``Z`` ``(m, n)``.
+
+    $-[y \log \sigma(z) + (1 - y) \log(1 - \sigma(z))] = \max(z, 0) - z y + \log(1 + e^{-|z|})$:
+    the exponent is never positive, so nothing overflows, and a confident mistake costs its
+    full $|z|$ instead of the clipped $-\log \epsilon$.
+    """
+    return float(np.sum(np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))) / Z.shape[0])
+
+
+LOGIT_COSTS = {("softmax", "categorical_cross_entropy"): softmax_cross_entropy,
+               ("sigmoid", "binary_cross_entropy"): sigmoid_cross_entropy}
+
+
+def data_cost(Z, A, Y, output_activation, cost):
+    """The data cost of a batch: from the logits ``Z`` for softmax with categorical and sigmoid
+    with binary cross-entropy (exact even where a probability rounds to 0 or 1), else the
+    cost function of the outputs ``A``. ``Z``, ``A``, ``Y``: ``(m, n_out)``; a float."""
+    from_logits = LOGIT_COSTS.get((output_activation, cost))
+    if from_logits is not None:
+        return from_logits(Z, Y)
+    return get_cost(cost).function(A, Y)
 
 
 Cost = namedtuple("Cost", ["name", "function", "gradient"])

@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ._validation import check_positive
+from .costs import one_hot  # defined with the costs; lessons import it from here
 from .initialization import as_generator
 
 __all__ = [
@@ -407,39 +408,6 @@ def _scale(images):
 
 
 # ----------------------------------------------------------------------------- batches
-
-
-def one_hot(y, n_classes=10, dtype=np.float32, name="y"):
-    r"""One-hot rows ``(m, n_classes)`` from integer labels ``y`` ``(m,)``.
-
-    $Y_{ik} = 1$ if $y_i = k$ else $0$. ``name`` is the argument's name in error messages.
-    Raises ``ValueError`` for labels outside ``0..n_classes-1``, labels that are not
-    integers, or ``y`` that is not 1-D.
-    """
-    check_positive(n_classes, "n_classes", integer=True)
-    y = np.asarray(y)
-    if y.ndim != 1:
-        hint = (f" It looks one-hot already; {name}.argmax(axis=1) gives the labels."
-                if y.ndim == 2 else "")
-        raise ValueError(
-            f"{name} must be 1-D integer labels of shape (m,), got shape {y.shape}.{hint}")
-    integral = np.issubdtype(y.dtype, np.integer) or (
-        np.issubdtype(y.dtype, np.floating) and np.all(np.isfinite(y)) and np.all(y == np.round(y))
-    )
-    if y.dtype == bool or not integral:
-        raise ValueError(
-            f"{name} must hold integer class labels 0..{n_classes - 1}, got dtype {y.dtype}"
-            f"{' with non-integer values' if y.dtype.kind == 'f' else ''}."
-        )
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        bad = y[(y < 0) | (y >= n_classes)]
-        raise ValueError(
-            f"{name} must hold labels in 0..{n_classes - 1} ({n_classes} classes), got "
-            f"{bad.size} outside it, e.g. {bad[0]}."
-        )
-    Y = np.zeros((y.shape[0], n_classes), dtype=dtype)
-    Y[np.arange(y.shape[0]), y.astype(np.intp)] = 1
-    return Y
 
 
 def _check_pair(X, y):

@@ -14,21 +14,22 @@ import numpy as np
 
 from ._validation import as_float_array, check_batch, check_choice
 from .activations import ACTIVATIONS, get_activation
-from .initialization import as_generator
+from .initialization import as_generator, count_layers
 from .regularization import dropout_mask
 
 HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "softmax")
 
 
-def n_layers(parameters):
-    """The number of layers $L$ in a parameter dict ``{"W1", "b1", ..., "WL", "bL"}``,
-    after checking that the shapes chain together."""
+def check_parameters(parameters):
+    """Check that a parameter dict's shapes chain together and return its number of layers
+    $L$. Raises ``TypeError`` for something that is not such a dict and ``ValueError`` for
+    a missing or misshapen ``W{l}``/``b{l}``."""
     if not isinstance(parameters, dict) or "W1" not in parameters:
         raise TypeError(
             "parameters must be a dict {'W1': ..., 'b1': ..., ...} as made by "
             f"initialize_parameters; got {type(parameters).__name__}."
         )
-    L = sum(1 for key in parameters if key.startswith("W"))
+    L = count_layers(parameters)
     for l in range(1, L + 1):
         W, b = parameters.get(f"W{l}"), parameters.get(f"b{l}")
         if W is None or b is None:
@@ -65,7 +66,7 @@ def layer_forward(A_prev, W, b, activation):
 def run_forward(X, parameters, hidden_activation, output_activation, dropout=0.0, rng=None):
     """The forward pass without input checks (used by :func:`forward_propagation` and
     ``Model`` on each mini-batch). Returns ``(A_L, cache)``."""
-    L = sum(1 for key in parameters if key.startswith("W"))
+    L = count_layers(parameters)
     cache = {"A0": X, "activations": (hidden_activation, output_activation)}
     A = X
     for l in range(1, L + 1):
@@ -94,7 +95,7 @@ def forward_propagation(X, parameters, hidden_activation="relu", output_activati
     names. Raises ``ValueError`` if X's width does not match ``W1``, X is empty or holds
     NaN/inf, or an activation name is unknown.
     """
-    L = n_layers(parameters)
+    L = check_parameters(parameters)
     X = check_batch(X, "X", n_features=parameters["W1"].shape[0])
     if X.dtype != parameters["W1"].dtype and X.dtype.itemsize < parameters["W1"].dtype.itemsize:
         X = X.astype(parameters["W1"].dtype)

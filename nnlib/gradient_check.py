@@ -15,23 +15,37 @@ import numpy as np
 
 from .backprop import run_backward
 from .costs import default_cost, get_cost, prepare_targets
-from .forward import default_output_activation, n_layers, run_forward
+from .forward import check_parameters, default_output_activation, run_forward
 from .regularization import weight_penalty
 
 
 def numerical_gradient(f, x, epsilon=1e-6):
     r"""Centred differences $(f(x + \varepsilon e_i) - f(x - \varepsilon e_i)) / 2\varepsilon$
-    for every entry $i$ of the array ``x``, where ``f()`` is a scalar function that reads
-    ``x`` (each entry is changed in place, then restored). Returns an array shaped like ``x``.
+    for every entry $i$ of the float64 array ``x``, where ``f()`` is a scalar function that
+    reads ``x`` (each entry is changed in place, then restored, even if ``f`` raises).
+    Returns an array shaped like ``x``.
+
+    Raises ``TypeError`` unless ``x`` is a float64 NumPy array: in float32 the difference
+    $f(x + \varepsilon) - f(x - \varepsilon)$ keeps only a few correct digits, which makes even
+    a correct gradient look wrong. Check a float64 copy of the network instead.
     """
+    if not isinstance(x, np.ndarray) or x.dtype != np.float64:
+        dtype = x.dtype if isinstance(x, np.ndarray) else type(x).__name__
+        raise TypeError(
+            f"numerical_gradient needs a float64 NumPy array (it changes x in place and "
+            f"differences in float64), got {dtype}. In float32 the finite differences are "
+            f"too coarse to check a gradient: build the network with dtype=np.float64, e.g. "
+            f"Model(..., dtype=np.float64), and check that.")
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
-        x[i] = old + epsilon
-        plus = f()
-        x[i] = old - epsilon
-        minus = f()
-        x[i] = old
+        try:
+            x[i] = old + epsilon
+            plus = f()
+            x[i] = old - epsilon
+            minus = f()
+        finally:
+            x[i] = old
         grad[i] = (plus - minus) / (2 * epsilon)
     return grad
 
@@ -41,7 +55,7 @@ def numerical_gradients(parameters, X, Y, hidden_activation="relu", output_activ
     """Centred finite-difference gradients ``{"dW1": ..., "db1": ...}`` in float64."""
     params = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
     X = np.asarray(X, dtype=np.float64)
-    L = n_layers(params)
+    L = check_parameters(params)
     output_activation = output_activation or default_output_activation(params[f"W{L}"].shape[1])
     A, _ = run_forward(X, params, hidden_activation, output_activation)
     Y = prepare_targets(Y, A)
@@ -71,7 +85,7 @@ def gradient_check(parameters, X, Y, hidden_activation="relu", output_activation
     """
     params = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
     X = np.asarray(X, dtype=np.float64)
-    L = n_layers(params)
+    L = check_parameters(params)
     output_activation = output_activation or default_output_activation(params[f"W{L}"].shape[1])
     A, cache = run_forward(X, params, hidden_activation, output_activation)
     cost_name = get_cost(cost or default_cost(A.shape[1])).name

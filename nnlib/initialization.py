@@ -82,11 +82,16 @@ def initialize_parameters(*layer_sizes, method="he", rng=None, scale=None, dtype
     return parameters
 
 
+def count_layers(parameters):
+    """The number of layers $L$ of a parameter dict ``{"W1", "b1", ..., "WL", "bL"}``: its
+    number of weight matrices. Every part of nnlib counts layers with this function."""
+    return sum(1 for key in parameters if key.startswith("W"))
+
+
 def layer_sizes_of(parameters):
-    """The layer sizes ``(n_0, n_1, ..., n_L)`` of a parameter dict."""
-    n_layers = len(parameters) // 2
+    """The layer sizes ``(n_0, n_1, ..., n_L)`` of a parameter dict ``{"W1", "b1", ...}``."""
     return (parameters["W1"].shape[0],) + tuple(
-        parameters[f"W{l}"].shape[1] for l in range(1, n_layers + 1)
+        parameters[f"W{l}"].shape[1] for l in range(1, count_layers(parameters) + 1)
     )
 
 

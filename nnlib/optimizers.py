@@ -11,7 +11,9 @@ because it keeps state between steps (velocities, moment estimates, the step cou
 | Adam       | $\theta \leftarrow \theta - \alpha\, \hat m / (\sqrt{\hat v} + \epsilon)$ |
 
 ``step(parameters, grads)`` changes the arrays of ``parameters`` in place (so ``model.parameters``
-and any reference to ``W1`` see the new values) and never modifies ``grads``. The updates are
+and any reference to ``W1`` see the new values) and never modifies ``grads``. It is made of two
+halves: :meth:`Optimizer.changes` computes the change $\Delta\theta$ of every parameter (so a
+training loop can look at it before applying it), then ``theta += change``. The updates are
 written with NumPy's in-place operators and ``out=`` arguments into one scratch array per
 parameter, so a step allocates no new arrays.
 
@@ -29,7 +31,8 @@ from ._validation import check_choice, check_positive
 class Optimizer:
     """The shared part of every optimizer: a learning rate, a step count, scratch arrays.
 
-    Subclasses implement ``update(key, theta, g, scratch)`` for one parameter array.
+    Subclasses implement ``update(g, scratch, *state)``, which returns the change of one
+    parameter array (written into ``scratch`` or a state array).
     """
 
     def __init__(self, learning_rate):
@@ -40,21 +43,33 @@ class Optimizer:
     def step(self, parameters, grads):
         """Update every array of ``parameters`` in place from ``grads`` (``"dW1"`` for
         ``"W1"``...). Returns ``parameters``. Raises ``KeyError`` for a missing gradient."""
+        for key, change in self.changes(parameters, grads).items():
+            parameters[key] += change
+        return parameters
+
+    def changes(self, parameters, grads):
+        r"""The change $\Delta\theta$ of every parameter for one step, ``{"W1": ..., ...}``
+        (the new value is ``theta + change``), without changing ``parameters``. It advances the
+        optimizer's state (step count, velocities, moments), so apply the changes or discard
+        the optimizer. Each change is a scratch array that the next call overwrites."""
         self.t += 1
+        changes = {}
         for key, theta in parameters.items():
             g = grads.get(f"d{key}")
             if g is None:
                 raise KeyError(f"grads has no 'd{key}': pass the dict from backward_propagation.")
             if key not in self.state or self.state[key][0].shape != theta.shape:
                 self.state[key] = self.new_state(theta)
-            self.update(theta, g, *self.state[key])
-        return parameters
+            changes[key] = self.update(g, *self.state[key])
+        return changes
 
     def new_state(self, theta):
         """The per-parameter arrays this optimizer keeps; the first is always scratch space."""
         return (np.empty_like(theta),)
 
-    def update(self, theta, g, scratch, *state):
+    def update(self, g, scratch, *state):
+        """The change of one parameter array from its gradient ``g`` (an array of this
+        optimizer's state, usually ``scratch``)."""
         raise NotImplementedError
 
     def __repr__(self):
@@ -64,9 +79,8 @@ class Optimizer:
 class SGD(Optimizer):
     r"""Plain (mini-batch) gradient descent: $\theta \leftarrow \theta - \alpha g$."""
 
-    def update(self, theta, g, scratch):
-        np.multiply(g, self.learning_rate, out=scratch)
-        theta -= scratch
+    def update(self, g, scratch):
+        return np.multiply(g, -self.learning_rate, out=scratch)     # -alpha g
 
 
 class Momentum(Optimizer):
@@ -88,11 +102,11 @@ class Momentum(Optimizer):
     def new_state(self, theta):
         return np.empty_like(theta), np.zeros_like(theta)
 
-    def update(self, theta, g, scratch, v):
+    def update(self, g, scratch, v):
         v *= self.momentum
         np.multiply(g, self.learning_rate, out=scratch)
         v -= scratch
-        theta += v
+        return v
 
     def __repr__(self):
         return f"Momentum(learning_rate={self.learning_rate:g}, momentum={self.momentum:g})"
@@ -124,7 +138,7 @@ class Adam(Optimizer):
     def new_state(self, theta):
         return np.empty_like(theta), np.zeros_like(theta), np.zeros_like(theta)
 
-    def update(self, theta, g, scratch, m, v):
+    def update(self, g, scratch, m, v):
         correction2 = math.sqrt(1.0 - self.beta2 ** self.t)
         step_size = self.learning_rate * correction2 / (1.0 - self.beta1 ** self.t)
         np.subtract(g, m, out=scratch)            # m += (1 - beta1) (g - m)
@@ -134,11 +148,11 @@ class Adam(Optimizer):
         scratch -= v
         scratch *= 1.0 - self.beta2
         v += scratch
-        np.sqrt(v, out=scratch)                   # theta -= step_size m / (sqrt(v) + eps_hat)
+        np.sqrt(v, out=scratch)                   # change = -step_size m / (sqrt(v) + eps_hat)
         scratch += self.epsilon * correction2
         np.divide(m, scratch, out=scratch)
-        scratch *= step_size
-        theta -= scratch
+        scratch *= -step_size
+        return scratch
 
     def __repr__(self):
         return (f"Adam(learning_rate={self.learning_rate:g}, beta1={self.beta1:g}, "

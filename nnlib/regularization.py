@@ -13,14 +13,19 @@ import numpy as np
 
 
 def weight_penalty(parameters, l2=0.0, l1=0.0):
-    r"""$\frac{\lambda_2}{2} \sum_l \lVert W_l \rVert^2 + \lambda_1 \sum_l |W_l|$ as a float."""
+    r"""$\frac{\lambda_2}{2} \sum_l \lVert W_l \rVert^2 + \lambda_1 \sum_l |W_l|$ as a float,
+    over the weights ``W{l}`` of a parameter dict (biases are not penalized)."""
+    return penalty([W for key, W in parameters.items() if key.startswith("W")], l2, l1)
+
+
+def penalty(weights, l2=0.0, l1=0.0):
+    r"""The same penalty over any arrays ``weights`` (e.g. a network's weights and filters)."""
     total = 0.0
-    for key, W in parameters.items():
-        if key.startswith("W"):
-            if l2:
-                total += 0.5 * l2 * float(np.vdot(W, W))
-            if l1:
-                total += l1 * float(np.abs(W).sum())
+    for W in weights:
+        if l2:
+            total += 0.5 * l2 * float(np.vdot(W, W))
+        if l1:
+            total += l1 * float(np.abs(W).sum())
     return total
 
 

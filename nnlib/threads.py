@@ -21,10 +21,16 @@ that followed the load would make the same seed give different numbers from run 
 ``NNLIB_NUM_THREADS`` or an explicit ``threads=`` argument (``fit(threads=...)``,
 ``python -m nnlib train --threads``) fixes the count instead; :func:`blas_threads` applies a
 count with threadpoolctl.
+
+The BLAS setting belongs to the whole process, not to a thread. If two threads each changed it
+and put it back, the one that finished first would restore a value the other had set, and the
+process could be left at 1 thread for good. So only the main thread changes it: a fit running
+in a background thread (such as the training dashboard's) uses whatever the process has.
 """
 
 import math
 import os
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -121,7 +127,15 @@ def check_num_threads(threads, name="threads"):
 
 @contextmanager
 def blas_threads(n):
-    """Limit the BLAS library to ``n`` threads inside a ``with`` block (via threadpoolctl)."""
+    """Limit the BLAS library to ``n`` threads inside a ``with`` block (via threadpoolctl),
+    restoring the previous setting at its end; yields ``n``.
+
+    Only in the main thread: from any other thread the block changes nothing and yields
+    ``None``, so that threads never restore each other's settings out of order.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield None
+        return
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=n, user_api="blas"):

@@ -8,6 +8,8 @@ makes every draw reproducible.
 - :func:`make_moons`: two interleaving half circles, not separable by a straight line.
 - :func:`make_spirals`: ``n_classes`` spiral arms winding around the origin.
 - :func:`make_blobs`: Gaussian clouds around centers placed evenly on a circle.
+
+And one set of sequences, for the recurrent network: :func:`make_marker_sequences`.
 """
 
 import numbers
@@ -122,3 +124,20 @@ def make_blobs(n_samples=200, centers=2, std=1.0, rng=None):
         points.append(centers[k] + std * rng.standard_normal((size, 2)))
         labels.append(np.full(size, k))
     return finish(points, labels, rng)
+
+
+def make_marker_sequences(n_samples=512, length=10, rng=None):
+    r"""The toy task "does the sequence contain a 1?", which needs a memory of the past.
+
+    Each step is 1 with probability $q = 1 - 2^{-1/T}$ and 0 otherwise, so about half the
+    sequences hold no 1 at all ($(1 - q)^T = 1/2$). The label is 1 if there is a 1 anywhere,
+    even at the first step: the network has to remember it until the end.
+
+    Returns ``(X, y)``: ``X`` ``(n_samples, length, 1)`` float32 zeros and ones, ``y``
+    ``(n_samples,)`` int64 labels. rng: an int seed or a ``numpy.random.Generator``.
+    """
+    check_positive(n_samples, "n_samples", integer=True)
+    check_positive(length, "length", integer=True)
+    q = 1.0 - 0.5 ** (1.0 / length)
+    X = (as_generator(rng).random((n_samples, length, 1)) < q).astype(np.float32)
+    return X, X.max(axis=(1, 2)).astype(np.int64)

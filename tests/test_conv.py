@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from nnlib.conv import (
-    ConvNet,
     col2im,
     conv_backward,
     conv_forward,
@@ -12,6 +11,7 @@ from nnlib.conv import (
     maxpool_backward,
     maxpool_forward,
 )
+from nnlib.convnet import ConvNet
 from nnlib.gradient_check import numerical_gradient, relative_error
 
 
@@ -329,12 +329,14 @@ def test_convnet_rejects_images_too_small_for_its_poolings():
 
 
 def test_convnet_gradients_with_dropout_match_finite_differences(rng):
+    from nnlib.training import forward_backward
+
     model = tiny_convnet()
-    X, Y = model._check_data(rng.standard_normal((4, 2, 8, 8)), rng.integers(0, 3, 4))
+    X, Y = model.check_data(rng.standard_normal((4, 2, 8, 8)), rng.integers(0, 3, 4))
 
     def loss_and_gradients():  # the same dropout masks on every call
         model.rng = np.random.default_rng(5)
-        _, loss, grads = model._loss_and_gradients(X, Y, 0.0, 0.0, dropout=0.5)
+        _, loss, grads = forward_backward(model, X, Y, dropout=0.5)
         return loss, grads
 
     _, grads = loss_and_gradients()
@@ -357,5 +359,5 @@ def test_a_convnet_file_is_refused_by_model_load_with_a_hint(tmp_path):
 
     path = ConvNet(input_shape=(1, 8, 8), channels=(2,), kernel_size=3).save(tmp_path / "c")
     with pytest.raises(ModelFileError, match=r"holds a ConvNet, not a Model: load it with "
-                                             r"ConvNet\.load"):
+                                             r"ConvNet\.load\(path\) or nnlib\.load"):
         Model.load(path)

@@ -107,3 +107,40 @@ def test_unknown_cost_name_lists_the_choices():
 def test_nan_predictions_are_rejected():
     with pytest.raises(ValueError, match="output contains 1 NaN"):
         costs.compute_cost(np.array([[0.5], [np.nan]]), np.array([0, 1]))
+
+
+# --- costs from the logits ------------------------------------------------------------------
+
+def test_log_softmax_of_a_single_row_works_on_the_last_axis():
+    z = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(costs.log_softmax(z), np.log(np.exp(z) / np.exp(z).sum()))
+    np.testing.assert_allclose(costs.log_softmax(z[None])[0], costs.log_softmax(z))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_cross_entropy_from_logits_costs_a_confident_mistake_its_full_logit(dtype):
+    Z = np.array([[50.0], [-50.0], [0.0], [3.0]], dtype=dtype)
+    Y = np.array([[0.0], [0.0], [1.0], [1.0]], dtype=dtype)
+    expected = (50.0 + np.log1p(np.exp(-50.0)) + np.log1p(np.exp(-50.0)) + np.log(2.0)
+                + np.log1p(np.exp(-3.0))) / 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert costs.sigmoid_cross_entropy(Z, Y) == pytest.approx(expected, rel=1e-6)
+        assert np.isfinite(costs.sigmoid_cross_entropy(np.array([[1e30], [-1e30]]),
+                                                       np.array([[0.0], [1.0]])))
+
+
+def test_sigmoid_cross_entropy_equals_binary_cross_entropy_of_the_sigmoid_near_zero():
+    rng = np.random.default_rng(0)
+    Z, Y = rng.standard_normal((6, 3)), rng.integers(0, 2, (6, 3)).astype(float)
+    A = 1 / (1 + np.exp(-Z))
+    assert costs.sigmoid_cross_entropy(Z, Y) == pytest.approx(costs.binary_cross_entropy(A, Y))
+
+
+def test_a_float32_model_with_logit_50_on_a_0_label_reports_a_loss_of_50():
+    from nnlib.model import Model
+
+    model = Model([1, 1])  # sigmoid output, binary cross-entropy
+    model.parameters["W1"][...] = 50.0
+    assert model.evaluate(np.ones((1, 1), dtype=np.float32), np.array([0]))["loss"] == \
+        pytest.approx(50.0, rel=1e-6)

@@ -8,6 +8,7 @@ import pytest
 
 import nnlib
 from nnlib.forward import HIDDEN_ACTIVATIONS
+from nnlib.gradient_check import numerical_gradient, relative_error
 
 OUTPUT_COSTS = [
     ("softmax", "categorical_cross_entropy"),
@@ -243,14 +244,45 @@ def test_backward_rejects_labels_out_of_range():
 
 
 def test_dropout_masks_are_used_in_the_backward_pass():
+    """With the masks fixed (the same seed on every pass), backpropagation through dropout
+    matches finite differences of the dropped-out network's cost."""
     parameters, X, y = small_problem(depth=3)
-    _, cache = nnlib.forward_propagation(X, parameters, dropout=0.5, rng=0)
-    dropped = cache["D1"] == 0
-    assert dropped.any()
+
+    def forward():
+        return nnlib.forward_propagation(X, parameters, "tanh", dropout=0.5, rng=3)
+
+    output, cache = forward()
+    assert (cache["D1"] == 0).any() and (cache["D2"] == 0).any()
+    assert (cache["D1"] != 0).any() and (cache["D2"] != 0).any()
     grads = nnlib.backward_propagation(parameters, cache, X, y)
-    # a unit dropped for every example passes no gradient to its incoming weights
-    always_dropped = dropped.all(axis=0)
-    assert np.all(grads["dW1"][:, always_dropped] == 0)
+    for key, theta in parameters.items():
+        numeric = numerical_gradient(lambda: nnlib.compute_cost(forward()[0], y), theta)
+        assert relative_error(grads[f"d{key}"], numeric) < 1e-7, key
+
+
+def test_numerical_gradient_refuses_float32_arrays():
+    parameters = nnlib.initialize_parameters(3, 2, rng=0)  # float32
+    with pytest.raises(TypeError, match="float64.*dtype=np.float64"):
+        numerical_gradient(lambda: 0.0, parameters["W1"])
+
+
+def test_numerical_gradient_restores_the_entry_when_f_raises():
+    x = np.array([1.0, 2.0, 3.0])
+
+    def f():
+        if x[1] != 2.0:
+            raise RuntimeError("f failed on a perturbed x")
+        return float(x.sum())
+
+    with pytest.raises(RuntimeError, match="perturbed"):
+        numerical_gradient(f, x)
+    np.testing.assert_array_equal(x, [1.0, 2.0, 3.0])
+
+
+def test_numerical_gradient_of_a_quadratic_is_its_derivative():
+    x = np.array([[1.0, -2.0], [0.5, 3.0]])
+    np.testing.assert_allclose(numerical_gradient(lambda: float(np.sum(x ** 3)), x),
+                               3 * x ** 2, rtol=1e-8)
 
 
 # --- gradient descent -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ nbval re-runs each notebook and compares outputs; these tests make sure there is
 real to compare (a notebook with no outputs would pass nbval vacuously).
 """
 
+import ast
 import json
 from pathlib import Path
 
@@ -60,10 +61,78 @@ def test_lesson_has_goals_summary_and_a_figure(notebook):
     assert any("image/png" in o.get("data", {}) for c in code_cells(notebook) for o in c["outputs"])
 
 
+def nnlib_names(nb):
+    """``nnlib`` and every name a notebook imports from it (``Model``, ``one_hot``...)."""
+    names = set()
+    for cell in code_cells(nb):
+        for node in ast.walk(parse(source(cell))):
+            if isinstance(node, ast.Import):
+                names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names
+                          if alias.name.split(".")[0] == "nnlib"}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("nnlib"):
+                names |= {alias.asname or alias.name for alias in node.names}
+    return names
+
+
+def parse(code):
+    """The cell's syntax tree; IPython magics and shell lines are left out."""
+    lines = [line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return ast.parse("")
+
+
+def names_in(node):
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def from_nnlib(tree, names):
+    """``names`` plus every name of ``tree`` that holds something nnlib computed: assigned
+    (or looped over) from an expression using such a name, or passed to a call of one (an
+    optimizer's ``step`` changes its argument in place)."""
+    names = set(names)
+    while True:
+        before = len(names)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value \
+                    and names_in(node.value) & names:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names |= set().union(*(names_in(target) for target in targets))
+            elif isinstance(node, (ast.For, ast.comprehension)) and names_in(node.iter) & names:
+                names |= names_in(node.target)
+            elif isinstance(node, ast.Call) and names_in(node.func) & names:
+                names |= set().union(set(), *(names_in(arg) for arg in node.args))
+        if len(names) == before:
+            return names
+
+
+def asserts_against(tree, names):
+    """True if an ``assert`` statement or an ``np.testing.assert_*`` call in ``tree`` uses
+    something nnlib computed (see :func:`from_nnlib`)."""
+    names = from_nnlib(tree, names)
+    for node in ast.walk(tree):
+        is_assert = isinstance(node, ast.Assert) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr.startswith("assert_"))
+        if is_assert and names_in(node) & names:
+            return True
+    return False
+
+
+def printed(cell):
+    return "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+
+
 def test_lesson_imports_nnlib_and_checks_agreement(notebook):
-    code = "\n".join(source(c) for c in code_cells(notebook))
-    assert "nnlib" in code
-    assert "agree" in code, "a cell should check that the notebook's version and nnlib's agree"
+    """A cell asserts that the lesson's own version and nnlib's give the same result and says
+    so in its output."""
+    names = nnlib_names(notebook)
+    assert names, "the lesson imports nnlib"
+    agreeing = [cell for cell in code_cells(notebook)
+                if asserts_against(parse(source(cell)), names) and "agree" in printed(cell)]
+    assert agreeing, ("a cell should assert that the notebook's version and nnlib's agree "
+                      "and print that they agree")
 
 
 def test_lesson_has_a_graded_exercise_with_registered_hints(notebook):

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 
 from nnlib.gradient_check import numerical_gradient, relative_error
-from nnlib.rnn import RNNClassifier, make_marker_sequences, rnn_backward, rnn_forward
+from nnlib.rnn import rnn_backward, rnn_forward
+from nnlib.rnn_classifier import RNNClassifier
+from nnlib.toy_data import make_marker_sequences
 
 
 @pytest.fixture
