@@ -108,7 +108,7 @@ def check_backward(backward, parameters, X, Y, hidden_activation="relu", epsilon
     params = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
-    L = n_layers(params)
+    L = check_parameters(params)
     output_activation = default_output_activation(params[f"W{L}"].shape[1])
     _, cache = run_forward(X, params, hidden_activation, output_activation)
     cache["activations"] = (hidden_activation, output_activation)
