@@ -312,7 +312,8 @@ def _cached_content(folder, filename, mirrors, timeout, progress):
         try:
             return _verified_content(path, filename)
         except MNISTFormatError as error:
-            print(f"{path} is corrupt: {error} Downloading a fresh copy.", file=sys.stderr)
+            if progress:
+                print(f"{path} is corrupt: {error} Downloading a fresh copy.", file=sys.stderr)
     return _fetch(folder, filename, mirrors, timeout, progress)
 
 
