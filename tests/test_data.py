@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 TEST_LABELS = FILES["test_labels"]  # the smallest file: the one the failure tests fetch
+DECODED_NPY = {  # what load_mnist() decodes the IDX files to, beside them
+    "train_images": "train-images-idx3-ubyte.float32.npy",
+    "train_labels": "train-labels-idx1-ubyte.int64.npy",
+    "test_images": "t10k-images-idx3-ubyte.float32.npy",
+    "test_labels": "t10k-labels-idx1-ubyte.int64.npy",
+}
 
 
 def closed_port_url():
@@ -51,6 +58,7 @@ def _isolated_cache(monkeypatch, tmp_path):
     """Never touch the repo's data/ or the internet: default cache and mirrors are local."""
     monkeypatch.setenv("NNLIB_DATA_DIR", str(tmp_path / "default-cache"))
     monkeypatch.setenv("NNLIB_MNIST_MIRRORS", closed_port_url())
+    monkeypatch.setattr(data, "_LOADED", {})  # each test starts with nothing loaded
 
 
 @pytest.fixture
@@ -64,6 +72,17 @@ def cache_without_test_labels(tmp_path, shared_mnist):
     return folder
 
 
+@pytest.fixture
+def mnist_copy(tmp_path, mnist_data_dir):
+    """A private copy of the four verified MNIST files (nothing decoded yet), free to be
+    written to."""
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for name in FILES.values():
+        shutil.copyfile(mnist_data_dir / name, folder / name)
+    return folder
+
+
 def idx_bytes(array, magic=None):
     """Uncompressed IDX content for a ``uint8`` array (magic 2049 for 1-D, 2051 for 3-D)."""
     array = np.asarray(array, dtype=np.uint8)
@@ -72,10 +91,10 @@ def idx_bytes(array, magic=None):
     return magic.to_bytes(4, "big") + dims + array.tobytes()
 
 
-def write_fake_mnist(folder, monkeypatch, n_train=(6, 6), n_test=(4, 4), side=28):
+def write_fake_mnist(folder, monkeypatch, n_train=(6, 6), n_test=(4, 4), side=28, seed=0):
     """Write four tiny IDX files (``n`` images, ``n`` labels per split) and trust their
     checksums, so that load_mnist reaches the IDX checks. Returns the raw train images."""
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     train_images = rng.integers(0, 256, size=(n_train[0], side, side))
     contents = {
@@ -126,11 +145,14 @@ def test_data_dir_argument_beats_the_env_var(monkeypatch, tmp_path, mnist_data_d
 
 
 def test_load_mnist_downloads_into_an_empty_cache_and_returns_mnist(
-        monkeypatch, tmp_path, mnist_server):
+        monkeypatch, capsys, tmp_path, mnist_server):
     monkeypatch.setenv("NNLIB_MNIST_MIRRORS", mnist_server)
     (X_train, y_train), (X_test, y_test) = load_mnist(tmp_path / "new", progress=False)
 
-    assert sorted(os.listdir(tmp_path / "new")) == sorted(FILES.values())
+    assert capsys.readouterr() == ("", "")
+    assert sorted(os.listdir(tmp_path / "new")) == sorted(
+        [*FILES.values(), *DECODED_NPY.values(), *(npy[:-4] + ".json" for npy in
+                                                   DECODED_NPY.values())])
     assert X_train.shape == (60000, 784) and X_test.shape == (10000, 784)
     assert X_train.dtype == np.float32 and X_test.dtype == np.float32
     assert y_train.dtype == np.int64 and y_test.dtype == np.int64
@@ -140,8 +162,8 @@ def test_load_mnist_downloads_into_an_empty_cache_and_returns_mnist(
     assert X_train.mean() == pytest.approx(0.1307, abs=1e-4)
 
 
-def test_load_mnist_raw_gives_uint8_pixels(mnist_data_dir):
-    (X_train, y_train), (X_test, _) = load_mnist(mnist_data_dir, raw=True, download=False)
+def test_load_mnist_raw_gives_uint8_pixels(mnist_copy):
+    (X_train, y_train), (X_test, _) = load_mnist(mnist_copy, raw=True, download=False)
     assert X_train.dtype == np.uint8 and X_test.dtype == np.uint8
     assert X_train.shape == (60000, 784) and X_test.shape == (10000, 784)
     assert X_train.max() == 255
@@ -363,6 +385,182 @@ def test_load_mnist_rejects_images_that_are_not_28_by_28(tmp_path, monkeypatch):
     write_fake_mnist(tmp_path, monkeypatch, side=27)
     with pytest.raises(MNISTFormatError, match="27x27 pixels"):
         load_mnist(tmp_path, download=False)
+
+
+# ----------------------------------------------------------------------------- held once
+
+
+def reload(folder, **options):
+    """load_mnist in what stands for a new process: nothing loaded yet in this one."""
+    data._LOADED.clear()
+    return load_mnist(folder, download=False, **options)
+
+
+def all_arrays(loaded):
+    (X_train, y_train), (X_test, y_test) = loaded
+    return X_train, y_train, X_test, y_test
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_loaded_arrays_cannot_be_written_to(mnist_copy, raw):
+    for array in all_arrays(load_mnist(mnist_copy, raw=raw, download=False)):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 0
+        with pytest.raises(ValueError, match="read-only"):
+            array += 1
+        with pytest.raises(ValueError):
+            array.flags.writeable = True
+
+
+def test_a_second_load_returns_the_same_arrays(mnist_copy):
+    first = all_arrays(load_mnist(mnist_copy, download=False))
+    second = all_arrays(load_mnist(str(mnist_copy), download=False))
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    assert np.shares_memory(first[0], second[0])
+
+
+def test_loaded_images_are_memory_mapped_from_the_decoded_npy(mnist_copy):
+    (X_train, _), (X_test, _) = load_mnist(mnist_copy, download=False)
+    assert isinstance(X_train.base, np.memmap) and isinstance(X_test.base, np.memmap)
+    assert Path(X_train.base.filename) == mnist_copy / DECODED_NPY["train_images"]
+    assert np.array_equal(np.load(mnist_copy / DECODED_NPY["test_images"]), X_test)
+
+
+def test_another_process_maps_the_same_npy_without_rebuilding_it(tmp_path, monkeypatch):
+    write_fake_mnist(tmp_path, monkeypatch)
+    first = all_arrays(load_mnist(tmp_path, download=False))
+    before = {name: os.stat(tmp_path / name) for name in DECODED_NPY.values()}
+
+    again = all_arrays(reload(tmp_path))
+
+    for name, stat in before.items():
+        after = os.stat(tmp_path / name)
+        assert (after.st_ino, after.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns), name
+    assert all(isinstance(array.base, np.memmap) for array in again)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+
+
+def test_decoded_npy_is_enough_without_the_idx_files(tmp_path, monkeypatch):
+    raw_train = write_fake_mnist(tmp_path, monkeypatch)
+    load_mnist(tmp_path, download=False)
+    for name in FILES.values():
+        (tmp_path / name).unlink()
+    (X_train, _), _ = reload(tmp_path)
+    np.testing.assert_array_equal(X_train, raw_train.astype(np.float32) / 255)
+
+
+def flip_last_byte(path):
+    content = bytearray(path.read_bytes())
+    content[-1] ^= 0xFF
+    path.write_bytes(bytes(content))
+
+
+TAMPERINGS = {
+    "a changed value": flip_last_byte,
+    "a truncated file": lambda path: path.write_bytes(path.read_bytes()[:-3]),
+    "an empty file": lambda path: path.write_bytes(b""),
+    "another array's header": lambda path: np.save(path, np.zeros((6, 784), np.float64)),
+    "a missing sidecar": lambda path: path.with_suffix(".json").unlink(),
+    "a sidecar that is not JSON": lambda path: path.with_suffix(".json").write_text("{"),
+    "a sidecar from other IDX content": lambda path: path.with_suffix(".json").write_text(
+        path.with_suffix(".json").read_text().replace('"source_sha256": "', '"source_sha256": "0')),
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERINGS.values(), ids=TAMPERINGS.keys())
+@pytest.mark.parametrize("key", ["train_images", "test_labels"])
+def test_a_tampered_npy_is_detected_and_rebuilt(tmp_path, monkeypatch, tamper, key):
+    write_fake_mnist(tmp_path, monkeypatch)
+    expected = [array.copy() for array in all_arrays(load_mnist(tmp_path, download=False))]
+    path = tmp_path / DECODED_NPY[key]
+    good = path.read_bytes()
+    tamper(path)
+
+    loaded = all_arrays(reload(tmp_path))
+
+    assert all(np.array_equal(a, b) and a.dtype == b.dtype
+               for a, b in zip(loaded, expected, strict=True))
+    assert path.read_bytes() == good
+    assert all(isinstance(array.base, np.memmap) for array in loaded)
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".part")]
+
+
+def test_a_npy_decoded_from_other_idx_content_is_rebuilt(tmp_path, monkeypatch):
+    write_fake_mnist(tmp_path, monkeypatch, seed=0)
+    load_mnist(tmp_path, download=False)
+    new_train = write_fake_mnist(tmp_path, monkeypatch, seed=1)  # new files and checksums
+
+    (X_train, _), _ = reload(tmp_path)
+
+    np.testing.assert_array_equal(X_train, new_train.astype(np.float32) / 255)
+
+
+def refuse_temporary_files(monkeypatch):
+    """Make creating any file in the data folder fail as in a read-only folder (tests may run
+    as root, who can write into a folder without write permission)."""
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", kwargs.get("dir"))
+    monkeypatch.setattr(data.tempfile, "mkstemp", read_only)
+
+
+def test_a_read_only_folder_loads_into_memory(tmp_path, monkeypatch, capsys):
+    raw_train = write_fake_mnist(tmp_path, monkeypatch)
+    before = sorted(os.listdir(tmp_path))
+    refuse_temporary_files(monkeypatch)
+
+    loaded = all_arrays(load_mnist(tmp_path, download=False, progress=False))
+
+    np.testing.assert_array_equal(loaded[0], raw_train.astype(np.float32) / 255)
+    assert sorted(os.listdir(tmp_path)) == before
+    assert not any(array.flags.writeable for array in loaded)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_read_only_folder_still_maps_verified_npy(tmp_path, monkeypatch):
+    write_fake_mnist(tmp_path, monkeypatch)
+    load_mnist(tmp_path, download=False)
+    refuse_temporary_files(monkeypatch)
+    assert all(isinstance(array.base, np.memmap) for array in all_arrays(reload(tmp_path)))
+
+
+def test_a_failed_npy_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    write_fake_mnist(tmp_path, monkeypatch)
+    before = sorted(os.listdir(tmp_path))
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(data.os, "replace", disk_full)  # fails after the data was written
+
+    loaded = all_arrays(load_mnist(tmp_path, download=False))
+
+    assert sorted(os.listdir(tmp_path)) == before
+    assert not any(array.flags.writeable for array in loaded)
+
+
+def traced_peak(function):
+    """The peak of memory allocated through Python and NumPy while ``function()`` runs (memory
+    maps do not count: their pages are the file's, shared by every process), and its result."""
+    tracemalloc.start()
+    try:
+        result = function()
+        return tracemalloc.get_traced_memory()[1], result
+    finally:
+        tracemalloc.stop()
+
+
+def test_loading_holds_at_most_one_decompressed_file_beside_the_maps(mnist_copy):
+    largest = 47_040_016  # the uncompressed training images, the largest file
+    peak, _ = traced_peak(lambda: load_mnist(mnist_copy, download=False))
+    assert peak < 1.3 * largest
+
+
+def test_loading_into_memory_peaks_at_the_arrays_plus_one_decompressed_file(
+        mnist_copy, monkeypatch):
+    largest = 47_040_016
+    refuse_temporary_files(monkeypatch)
+    peak, loaded = traced_peak(lambda: load_mnist(mnist_copy, download=False))
+    arrays = sum(array.nbytes for array in all_arrays(loaded))
+    assert peak < arrays + 1.3 * largest
 
 
 # ----------------------------------------------------------------------------- one_hot
