@@ -665,12 +665,20 @@ def _check_pair(X, y):
 
 
 def train_val_split(X, y, val_size=0.1, rng=None):
-    """Shuffle and split ``X`` ``(m, ...)`` and ``y`` ``(m, ...)`` into training and
-    validation sets: ``((X_train, y_train), (X_val, y_val))``.
+    """Split ``X`` ``(m, ...)`` and ``y`` ``(m, ...)`` into training and validation sets:
+    ``((X_train, y_train), (X_val, y_val))``, without copying anything.
 
-    val_size: a fraction in (0, 1) of the examples, or an int count in 1..m-1.
-    rng: an int seed or a ``numpy.random.Generator``, for a reproducible split.
-    Raises ``ValueError`` when X and y differ in length or val_size leaves either part empty.
+    The split is contiguous: the validation set is the last ``n_val`` rows and the training
+    set the ``m - n_val`` rows before them, all four views of ``X`` and ``y``
+    (``X_val = X[m - n_val:]``). MNIST's training images come in no particular order; rows
+    in a meaningful order (sorted by class, or by time) should be shuffled first, e.g.
+    ``order = rng.permutation(m)`` then ``X[order], y[order]`` (which copies them).
+
+    val_size: a fraction in (0, 1) of the examples (``n_val = round(val_size * m)``), or an
+    int count in 1..m-1.
+    rng: not used; accepted so that calls written for a shuffling split still run.
+    Raises ``ValueError`` when X and y differ in length or val_size leaves either part empty,
+    ``TypeError`` when val_size is not a number.
     """
     X, y = _check_pair(X, y)
     m = X.shape[0]
@@ -693,9 +701,8 @@ def train_val_split(X, y, val_size=0.1, rng=None):
             f"val_size={val_size!r} gives {n_val} validation examples out of {m}; both parts "
             f"need at least one, so the count must lie in 1..{m - 1}."
         )
-    order = as_generator(rng).permutation(m)
-    val, train = order[:n_val], order[n_val:]
-    return (X[train], y[train]), (X[val], y[val])
+    split = m - n_val
+    return (X[:split], y[:split]), (X[split:], y[split:])
 
 
 def iterate_minibatches(X, y, batch_size, shuffle=True, rng=None):
@@ -703,7 +710,8 @@ def iterate_minibatches(X, y, batch_size, shuffle=True, rng=None):
 
     Yields ``(X_batch, y_batch)`` of ``batch_size`` rows each (the last one may be smaller);
     every example appears exactly once. shuffle: a new random order (from ``rng``, an int seed
-    or a Generator) on each call; ``False`` keeps the order of ``X``.
+    or a Generator) on each call, each batch gathered on its own with ``X[rows]`` (never a
+    shuffled copy of the whole of ``X``); ``False`` keeps the order of ``X`` and yields views.
     Raises ``ValueError`` or ``TypeError`` (at the call, not at the first batch) for
     ``batch_size`` that is not a positive int or X and y of different lengths.
     """

@@ -631,21 +631,27 @@ def test_split_keeps_examples_and_their_labels_together():
     assert np.array_equal(X_val[:, 0] * 10, y_val)
 
 
-def test_split_shuffles():
-    (X_train, _), _ = train_val_split(*examples(50), 0.2, rng=0)
-    assert not np.array_equal(X_train[:, 0], np.sort(X_train[:, 0]))
+def test_split_is_views_of_the_last_rows_for_validation():
+    X, y = examples(50)
+    (X_train, y_train), (X_val, y_val) = train_val_split(X, y, 0.2)
+    assert X_val[:, 0].tolist() == list(range(40, 50)) and y_val.tolist() == list(
+        range(400, 500, 10))
+    assert X_train[:, 0].tolist() == list(range(40))
+    assert all(part.base is whole for part, whole in [(X_train, X), (X_val, X),
+                                                       (y_train, y), (y_val, y)])
 
 
-def test_split_is_reproducible_with_the_same_seed():
-    (_, a), (_, b) = train_val_split(*examples(), rng=3)
-    (_, c), (_, d) = train_val_split(*examples(), rng=3)
-    assert np.array_equal(a, c) and np.array_equal(b, d)
+def test_split_of_mnist_copies_nothing(mnist_copy):
+    X, y = load_mnist(mnist_copy, download=False)[0]
+    peak, ((X_train, _), (X_val, _)) = traced_peak(lambda: train_val_split(X, y, 10_000))
+    assert np.shares_memory(X_train, X) and np.shares_memory(X_val, X)
+    assert peak < 10_000
 
 
-def test_split_differs_with_another_seed():
+def test_split_is_the_same_whatever_the_rng():
     _, (_, first) = train_val_split(*examples(), rng=3)
-    _, (_, second) = train_val_split(*examples(), rng=4)
-    assert not np.array_equal(first, second)
+    _, (_, second) = train_val_split(*examples(), rng=np.random.default_rng(4))
+    assert np.array_equal(first, second)
 
 
 def test_split_rejects_x_and_y_of_different_lengths():
@@ -701,6 +707,20 @@ def test_minibatches_from_one_generator_differ_between_epochs():
     first = np.concatenate([y for _, y in iterate_minibatches(*examples(23), 5, rng=rng)])
     second = np.concatenate([y for _, y in iterate_minibatches(*examples(23), 5, rng=rng)])
     assert not np.array_equal(first, second)
+
+
+def test_minibatches_are_gathered_one_batch_at_a_time():
+    X = np.zeros((4000, 250), np.float32)  # 4 MB
+    peak, sizes = traced_peak(lambda: [len(X_batch) for X_batch, _ in iterate_minibatches(
+        X, np.zeros(4000), batch_size=100, rng=0)])
+    assert sum(sizes) == 4000
+    assert peak < X.nbytes / 10  # a batch is 100 kB; a shuffled copy of X would be 4 MB
+
+
+def test_minibatches_without_shuffle_are_views():
+    X, y = examples(10)
+    assert all(np.shares_memory(X_batch, X) for X_batch, _ in iterate_minibatches(
+        X, y, 4, shuffle=False))
 
 
 @pytest.mark.parametrize("batch_size, error", [(0, ValueError), (-4, ValueError),
