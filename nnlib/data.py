@@ -33,6 +33,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 import zlib
@@ -368,8 +369,10 @@ def download_mnist(data_dir=None, mirrors=None, timeout=DEFAULT_TIMEOUT, progres
 # ----------------------------------------------------------------------------- load
 
 # What load_mnist has returned, by (folder, raw). The arrays are read-only, so handing the
-# same ones out again is safe: a second call costs no time and no memory.
+# same ones out again is safe: a second call costs no time and no memory. The lock keeps two
+# threads (a lesson and its dashboard) from decoding the same files at once.
 _LOADED = {}
+_LOADING = threading.Lock()
 
 DECODED_FORMAT = 1  # the layout of the decoded .npy files and their sidecars
 _DECODE_BYTES = 4 << 20  # decode and write this many bytes at a time
@@ -397,9 +400,10 @@ def load_mnist(data_dir=None, *, raw=False, download=True, progress=True):
     """
     folder = _data_dir(data_dir)
     key = (str(folder.resolve()), bool(raw))
-    if key not in _LOADED:
-        _LOADED[key] = _load(folder, bool(raw), download, progress)
-    return _LOADED[key]
+    with _LOADING:
+        if key not in _LOADED:
+            _LOADED[key] = _load(folder, bool(raw), download, progress)
+        return _LOADED[key]
 
 
 def _load(folder, raw, download, progress):
@@ -586,6 +590,16 @@ def _map(file, dtype, shape, offset):
     return np.memmap(file, dtype=dtype, mode="r", shape=shape, offset=offset).view(np.ndarray)
 
 
+def _sha256_of(file):
+    """The SHA-256 (hex) of what remains to be read in the open binary ``file``, read a MB at
+    a time (a file read this way is cached by the system, not held by this process)."""
+    digest, buffer = hashlib.sha256(), bytearray(1 << 20)
+    view = memoryview(buffer)
+    while size := file.readinto(buffer):
+        digest.update(view[:size])
+    return digest.hexdigest()
+
+
 def _open_decoded(path, filename, dtype):
     """The decoded ``.npy`` at ``path``, memory-mapped read-only, if it is verified: its
     sidecar names the expected IDX content (``SHA256[filename]``), dtype and format, the
@@ -605,7 +619,7 @@ def _open_decoded(path, filename, dtype):
             if stored != dtype or fortran_order or list(shape) != meta.get("shape"):
                 return None
             file.seek(0)
-            if hashlib.file_digest(file, "sha256").hexdigest() != meta.get("sha256"):
+            if _sha256_of(file) != meta.get("sha256"):
                 return None
             return _map(file, dtype, shape, offset)
     except (OSError, ValueError, TypeError):
