@@ -338,6 +338,22 @@ def test_read_idx_decodes_gzipped_images_and_plain_labels(tmp_path):
     assert read_idx(tmp_path / "labels").tolist() == [3, 7]
 
 
+def test_read_idx_reads_a_gzip_file_of_several_members(tmp_path):
+    content = idx_bytes(np.arange(5000) % 10)
+    (tmp_path / "labels.gz").write_bytes(gzip.compress(content[:1000])
+                                         + gzip.compress(content[1000:]))
+    assert read_idx(tmp_path / "labels.gz").tolist() == (np.arange(5000) % 10).tolist()
+
+
+@pytest.mark.parametrize("damage", ["cut", "trailing garbage"])
+def test_read_idx_rejects_a_damaged_gzip_file(tmp_path, damage):
+    packed = gzip.compress(idx_bytes(np.arange(5000) % 10))
+    packed = packed[:len(packed) // 2] if damage == "cut" else packed + b"garbage!"
+    (tmp_path / "labels.gz").write_bytes(packed)
+    with pytest.raises(MNISTFormatError, match="not a complete gzip file"):
+        read_idx(tmp_path / "labels.gz")
+
+
 def test_read_idx_rejects_a_bad_magic_number(tmp_path):
     (tmp_path / "bad.gz").write_bytes(gzip.compress(idx_bytes([1, 2], magic=2050)))
     with pytest.raises(MNISTFormatError, match="magic number 2050.*2049.*2051"):
