@@ -9,19 +9,31 @@ checkout), else ``~/.cache/nnlib/mnist``. A missing or corrupt file is downloade
 first mirror that works (``NNLIB_MNIST_MIRRORS`` replaces the list), into a temporary file
 that is renamed into place only once its SHA-256 is right: the cache never holds half a file.
 
+MNIST is held once. The first load decodes each IDX file, one at a time, into a ``.npy`` file
+beside it (``train-images-idx3-ubyte.float32.npy``, with ``uint8`` for ``raw=True`` and
+``int64`` for the labels), written through a temporary file renamed into place, with a JSON
+sidecar recording the SHA-256 of the IDX content it came from, its shape and dtype, and the
+SHA-256 of the ``.npy`` itself. Every load memory-maps the verified ``.npy`` files read-only,
+so all the kernels a learner has open share one copy of the 219 MB in memory, and a second
+call in the same process returns the same arrays. A ``.npy`` that fails its check (damaged,
+or decoded from other IDX content) is rebuilt; in a folder that cannot be written to, MNIST is
+decoded into memory instead.
+
 MNIST is by Yann LeCun, Corinna Cortes and Christopher J. C. Burges, under the Creative
 Commons Attribution-Share Alike 3.0 licence.
 """
 
 import contextlib
-import gzip
 import hashlib
 import http.client
+import io
+import json
 import numbers
 import os
 import re
 import sys
 import tempfile
+import threading
 import urllib.error
 import urllib.request
 import zlib
@@ -199,23 +211,43 @@ def read_idx(path):
     Raises ``MNISTFormatError`` for a cut gzip stream or a bad IDX header.
     """
     path = Path(path)
-    content = path.read_bytes()
-    if content[:2] == _GZIP_SIGNATURE:
-        content = _decompress(content, path)
+    with open(path, "rb") as file:
+        gzipped = file.read(2) == _GZIP_SIGNATURE
+    content = _read_gzip(path, str(path)) if gzipped else path.read_bytes()
     return parse_idx(content, source=str(path))
 
 
-def _decompress(raw, source):
-    """The content of gzipped bytes ``raw``; ``MNISTFormatError`` if it is not gzip or cut."""
-    if raw[:2] != _GZIP_SIGNATURE:
+def _read_gzip(path, source):
+    """The uncompressed content of the gzip file ``path``, as a ``bytearray``.
+
+    The file is read and inflated a chunk at a time into one growing buffer, so that neither
+    the compressed bytes nor a second copy of the content are held beside it. Raises
+    ``MNISTFormatError`` if the file is not gzip or is cut short.
+    """
+    with open(path, "rb") as file:
+        start = file.read(8)
+        if start[:2] != _GZIP_SIGNATURE:
+            raise MNISTFormatError(
+                f"{source} is not a gzip file: it starts with {start!r}, not the gzip "
+                f"signature."
+            )
+        file.seek(0)
+        content = bytearray()
+        inflate = zlib.decompressobj(wbits=31)
+        try:
+            while chunk := file.read(_CHUNK):
+                while chunk:
+                    content += inflate.decompress(chunk)
+                    chunk = inflate.unused_data if inflate.eof else b""
+                    if chunk:  # another gzip member follows
+                        inflate = zlib.decompressobj(wbits=31)
+        except zlib.error as error:
+            raise MNISTFormatError(f"{source} is not a complete gzip file ({error}).") from None
+    if not inflate.eof:
         raise MNISTFormatError(
-            f"{source} is not a gzip file: it starts with {bytes(raw[:8])!r}, not the gzip "
-            f"signature."
+            f"{source} is not a complete gzip file (the stream ends before its end marker)."
         )
-    try:
-        return gzip.decompress(raw)
-    except (OSError, EOFError, zlib.error) as error:
-        raise MNISTFormatError(f"{source} is not a complete gzip file ({error}).") from None
+    return content
 
 
 def _verified_content(path, filename):
@@ -223,7 +255,7 @@ def _verified_content(path, filename):
 
     Raises ``MNISTFormatError`` for a bad gzip stream or a wrong checksum.
     """
-    content = _decompress(Path(path).read_bytes(), filename)
+    content = _read_gzip(path, filename)
     digest = hashlib.sha256(content).hexdigest()
     if digest != SHA256[filename]:
         raise MNISTFormatError(
@@ -313,7 +345,8 @@ def _cached_content(folder, filename, mirrors, timeout, progress):
         try:
             return _verified_content(path, filename)
         except MNISTFormatError as error:
-            print(f"{path} is corrupt: {error} Downloading a fresh copy.", file=sys.stderr)
+            if progress:
+                print(f"{path} is corrupt: {error} Downloading a fresh copy.", file=sys.stderr)
     return _fetch(folder, filename, mirrors, timeout, progress)
 
 
@@ -336,31 +369,29 @@ def download_mnist(data_dir=None, mirrors=None, timeout=DEFAULT_TIMEOUT, progres
 
 # ----------------------------------------------------------------------------- load
 
+# What load_mnist has returned, by (folder, raw). The arrays are read-only, so handing the
+# same ones out again is safe: a second call costs no time and no memory. The lock keeps two
+# threads (a lesson and its dashboard) from decoding the same files at once.
+_LOADED = {}
+_LOADING = threading.Lock()
 
-def _split(contents, split):
-    """The ``(images, labels)`` of one split as ``uint8 (n, 784)`` and ``int64 (n,)``."""
-    images_file, labels_file = FILES[f"{split}_images"], FILES[f"{split}_labels"]
-    images = parse_idx(contents[images_file], images_file, expected="images")
-    labels = parse_idx(contents[labels_file], labels_file, expected="labels")
-    if images.shape[1:] != IMAGE_SHAPE:
-        raise MNISTFormatError(
-            f"{images_file} holds images of {images.shape[1]}x{images.shape[2]} pixels, "
-            f"MNIST images are {IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]}."
-        )
-    if images.shape[0] != labels.shape[0]:
-        raise MNISTFormatError(
-            f"the {split} set has {images.shape[0]} images ({images_file}) but "
-            f"{labels.shape[0]} labels ({labels_file}); the files do not belong together."
-        )
-    return images.reshape(images.shape[0], -1), labels.astype(np.int64)
+DECODED_FORMAT = 1  # the layout of the decoded .npy files and their sidecars
+_DECODE_BYTES = 4 << 20  # decode and write this many bytes at a time
 
 
 def load_mnist(data_dir=None, *, raw=False, download=True, progress=True):
-    """Load MNIST as ``(X_train, y_train), (X_test, y_test)``.
+    """Load MNIST as ``(X_train, y_train), (X_test, y_test)``, read-only.
 
     X_train ``(60000, 784)`` and X_test ``(10000, 784)``: one flattened 28x28 image per row,
     float32 in $[0, 1]$ (pixel / 255), or the raw ``uint8`` pixels 0..255 with ``raw=True``.
     y_train ``(60000,)``, y_test ``(10000,)``: int64 labels 0..9.
+
+    The arrays cannot be written to (``X_train[0] = 0`` raises ``ValueError``; compute a new
+    array, e.g. ``X_train - mean``, or take a ``.copy()``). A second call with the same folder
+    returns the very same arrays. They are memory-mapped from ``.npy`` files decoded once next
+    to the IDX files (see the module docstring), so every Python process that loads MNIST from
+    the same folder shares one copy in memory; in a folder that cannot be written to they are
+    decoded into memory instead.
 
     data_dir: cache folder (default ``default_data_dir()``). Missing or corrupt files are
     downloaded (with a progress bar unless ``progress=False``) unless ``download=False``.
@@ -369,42 +400,231 @@ def load_mnist(data_dir=None, *, raw=False, download=True, progress=True):
     for a corrupt file with ``download=False``.
     """
     folder = _data_dir(data_dir)
-    if download:
-        mirrors = _mirrors(None)
-        contents = {name: _cached_content(folder, name, mirrors, DEFAULT_TIMEOUT, progress)
-                    for name in FILES.values()}
-    else:
-        contents = _offline_contents(folder)
-    (X_train, y_train), (X_test, y_test) = _split(contents, "train"), _split(contents, "test")
-    if raw:
-        return (X_train.copy(), y_train), (X_test.copy(), y_test)
-    return (_scale(X_train), y_train), (_scale(X_test), y_test)
+    key = (str(folder.resolve()), bool(raw))
+    with _LOADING:
+        if key not in _LOADED:
+            _LOADED[key] = _load(folder, bool(raw), download, progress)
+        return _LOADED[key]
 
 
-def _offline_contents(folder):
-    """The verified contents of the cached files, without downloading anything."""
-    missing = [name for name in FILES.values() if not (folder / name).is_file()]
+def _load(folder, raw, download, progress):
+    """Both splits, each file taken from its decoded ``.npy`` or else decoded from its IDX file."""
+    mirrors = _mirrors(None) if download else None
+    dtypes = {key: _dtype(key, raw) for key in FILES}
+    if not download:
+        _check_present(folder, dtypes)
+    arrays = {key: _array(folder, key, dtypes[key], mirrors, progress) for key in FILES}
+    return _split(arrays, "train"), _split(arrays, "test")
+
+
+def _dtype(key, raw):
+    """The dtype load_mnist returns for the file ``FILES[key]``."""
+    if key.endswith("labels"):
+        return np.dtype(np.int64)
+    return np.dtype(np.uint8 if raw else np.float32)
+
+
+def _split(arrays, split):
+    """The ``(images, labels)`` of one split, checked to hold as many images as labels."""
+    images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+    if images.shape[0] != labels.shape[0]:
+        raise MNISTFormatError(
+            f"the {split} set has {images.shape[0]} images ({FILES[f'{split}_images']}) but "
+            f"{labels.shape[0]} labels ({FILES[f'{split}_labels']}); the files do not belong "
+            f"together."
+        )
+    return images, labels
+
+
+def _check_present(folder, dtypes):
+    """Raise ``MNISTNotFoundError`` naming every file that has neither its IDX file nor a
+    decoded ``.npy`` in ``folder``."""
+    missing = [name for key, name in FILES.items()
+               if not (folder / name).is_file()
+               and not _decoded_path(folder, name, dtypes[key]).is_file()]
     if missing:
         raise MNISTNotFoundError(
             f"MNIST is not in {folder}: missing {', '.join(missing)}. Run "
             f"`python -m nnlib download` (or load_mnist(download=True)) to fetch it. "
             f"{_by_hand(folder)}"
         )
-    contents = {}
-    for name in FILES.values():
-        try:
-            contents[name] = _verified_content(folder / name, name)
-        except MNISTFormatError as error:
+
+
+def _array(folder, key, dtype, mirrors, progress):
+    """The read-only array of ``FILES[key]``: its verified decoded ``.npy`` memory-mapped, or
+    else decoded from the IDX file (downloaded first when ``mirrors`` is given and the file is
+    missing or corrupt) and written as that ``.npy``."""
+    filename = FILES[key]
+    path = _decoded_path(folder, filename, dtype)
+    array = _open_decoded(path, filename, dtype)
+    if array is None:
+        kind = "images" if key.endswith("images") else "labels"
+        idx = parse_idx(_content(folder, filename, mirrors, progress), filename, expected=kind)
+        array = _decode(idx, filename, dtype, path)
+    return array
+
+
+def _content(folder, filename, mirrors, progress):
+    """The verified uncompressed content of ``folder / filename``; downloaded if missing or
+    corrupt when ``mirrors`` is given, else ``MNISTNotFoundError`` / ``MNISTFormatError``."""
+    if mirrors is not None:
+        return _cached_content(folder, filename, mirrors, DEFAULT_TIMEOUT, progress)
+    path = folder / filename
+    if not path.is_file():
+        raise MNISTNotFoundError(
+            f"MNIST is not in {folder}: missing {filename}. Run `python -m nnlib download` "
+            f"(or load_mnist(download=True)) to fetch it. {_by_hand(folder)}"
+        )
+    try:
+        return _verified_content(path, filename)
+    except MNISTFormatError as error:
+        raise MNISTFormatError(
+            f"{path} is corrupt: {error} Delete it and run `python -m nnlib download`, or "
+            f"call load_mnist(download=True)."
+        ) from None
+
+
+# ----------------------------------------------------------------------------- decoded cache
+
+
+def _decoded_path(folder, filename, dtype):
+    """Where the decoded ``.npy`` of the IDX file ``filename`` lives, e.g.
+    ``folder / "train-images-idx3-ubyte.float32.npy"``; its sidecar is the same name with
+    ``.json``."""
+    stem = filename.removesuffix(".gz")
+    return Path(folder) / f"{stem}.{np.dtype(dtype).name}.npy"
+
+
+def _decode_block(block, dtype, out=None):
+    """IDX values ``uint8`` as ``dtype`` (into ``out`` if given): pixels as float32 in
+    $[0, 1]$ ($x / 255$), anything else as it is."""
+    if out is None:
+        out = np.empty(block.shape, dtype)
+    if dtype == np.float32:
+        return np.divide(block, np.float32(255), out=out, dtype=np.float32)
+    out[...] = block
+    return out
+
+
+def _decode(idx, filename, dtype, path):
+    """Decode the IDX array ``idx`` (images ``(n, 28, 28)`` become rows ``(n, 784)``) to a
+    read-only ``dtype`` array: written to ``path`` and memory-mapped, or decoded in memory
+    when ``path`` cannot be written."""
+    if idx.ndim == 3:
+        if idx.shape[1:] != IMAGE_SHAPE:
             raise MNISTFormatError(
-                f"{folder / name} is corrupt: {error} Delete it and run "
-                f"`python -m nnlib download`, or call load_mnist(download=True)."
-            ) from None
-    return contents
+                f"{filename} holds images of {idx.shape[1]}x{idx.shape[2]} pixels, "
+                f"MNIST images are {IMAGE_SHAPE[0]}x{IMAGE_SHAPE[1]}."
+            )
+        idx = idx.reshape(idx.shape[0], -1)
+    try:
+        return _write_decoded(idx, filename, dtype, path)
+    except OSError:  # a read-only folder, a full disk: keep the data in memory instead
+        array = _decode_block(idx, dtype)
+        array.flags.writeable = False
+        return array
 
 
-def _scale(images):
-    """``uint8`` pixels as float32 in $[0, 1]$: $x / 255$."""
-    return np.divide(images, np.float32(255), dtype=np.float32)
+def _write_decoded(idx, filename, dtype, path):
+    """Decode ``idx`` block by block into a new ``.npy`` at ``path`` (atomically: a temporary
+    file renamed into place), then its sidecar; return the file memory-mapped read-only.
+
+    The sidecar records the SHA-256 of the IDX content the file came from, its shape and
+    dtype, and the SHA-256 of the ``.npy`` file itself, which ``_open_decoded`` checks.
+    """
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {
+        "descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False,
+        "shape": idx.shape})
+    header = header.getvalue()
+    digest = hashlib.sha256(header)
+    rows = max(1, _DECODE_BYTES // max(1, dtype.itemsize * int(np.prod(idx.shape[1:]))))
+    buffer = np.empty((min(rows, idx.shape[0]), *idx.shape[1:]), dtype)
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(header)
+            for start in range(0, idx.shape[0], rows):
+                block = idx[start:start + rows]
+                block = _decode_block(block, dtype, out=buffer[:len(block)])
+                digest.update(block)
+                out.write(block)
+            written = os.fstat(out.fileno()).st_ino
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial)
+        raise
+    sidecar = {"format": DECODED_FORMAT, "source": filename,
+               "source_sha256": SHA256[filename], "shape": list(idx.shape),
+               "dtype": dtype.name, "sha256": digest.hexdigest()}
+    with contextlib.suppress(OSError):  # without its sidecar the file is rebuilt next time
+        _write_atomically(path.with_suffix(".json"), json.dumps(sidecar, indent=1) + "\n")
+    with open(path, "rb") as file:
+        if os.fstat(file.fileno()).st_ino == written:
+            return _map(file, dtype, idx.shape, len(header))
+    # Another process has just put its own copy in place: map it only once verified.
+    array = _open_decoded(path, filename, dtype)
+    if array is None:
+        raise OSError(f"{path} was replaced while it was being written")
+    return array
+
+
+def _write_atomically(path, text):
+    """Write ``text`` to ``path`` through a temporary file renamed into place."""
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w") as out:
+            out.write(text)
+        os.chmod(partial, 0o644)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(partial)
+        raise
+
+
+def _map(file, dtype, shape, offset):
+    """The array stored at ``offset`` in the open ``file``, memory-mapped read-only, as a
+    plain ``ndarray`` (writing into it raises ``ValueError``)."""
+    return np.memmap(file, dtype=dtype, mode="r", shape=shape, offset=offset).view(np.ndarray)
+
+
+def _sha256_of(file):
+    """The SHA-256 (hex) of what remains to be read in the open binary ``file``, read a MB at
+    a time (a file read this way is cached by the system, not held by this process)."""
+    digest, buffer = hashlib.sha256(), bytearray(1 << 20)
+    view = memoryview(buffer)
+    while size := file.readinto(buffer):
+        digest.update(view[:size])
+    return digest.hexdigest()
+
+
+def _open_decoded(path, filename, dtype):
+    """The decoded ``.npy`` at ``path``, memory-mapped read-only, if it is verified: its
+    sidecar names the expected IDX content (``SHA256[filename]``), dtype and format, the
+    ``.npy`` header agrees with it, and the file's SHA-256 is the one recorded. Else ``None``
+    (missing, stale, tampered with or unreadable: the caller rebuilds it)."""
+    try:
+        meta = json.loads(path.with_suffix(".json").read_text())
+        if not (isinstance(meta, dict) and meta.get("format") == DECODED_FORMAT
+                and meta.get("source_sha256") == SHA256[filename]
+                and meta.get("dtype") == dtype.name):
+            return None
+        with open(path, "rb") as file:
+            if np.lib.format.read_magic(file) != (1, 0):
+                return None
+            shape, fortran_order, stored = np.lib.format.read_array_header_1_0(file)
+            offset = file.tell()
+            if stored != dtype or fortran_order or list(shape) != meta.get("shape"):
+                return None
+            file.seek(0)
+            if _sha256_of(file) != meta.get("sha256"):
+                return None
+            return _map(file, dtype, shape, offset)
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 # ----------------------------------------------------------------------------- batches
@@ -427,12 +647,20 @@ def _check_pair(X, y):
 
 
 def train_val_split(X, y, val_size=0.1, rng=None):
-    """Shuffle and split ``X`` ``(m, ...)`` and ``y`` ``(m, ...)`` into training and
-    validation sets: ``((X_train, y_train), (X_val, y_val))``.
+    """Split ``X`` ``(m, ...)`` and ``y`` ``(m, ...)`` into training and validation sets:
+    ``((X_train, y_train), (X_val, y_val))``, without copying anything.
 
-    val_size: a fraction in (0, 1) of the examples, or an int count in 1..m-1.
-    rng: an int seed or a ``numpy.random.Generator``, for a reproducible split.
-    Raises ``ValueError`` when X and y differ in length or val_size leaves either part empty.
+    The split is contiguous: the validation set is the last ``n_val`` rows and the training
+    set the ``m - n_val`` rows before them, all four views of ``X`` and ``y``
+    (``X_val = X[m - n_val:]``). MNIST's training images come in no particular order; rows
+    in a meaningful order (sorted by class, or by time) should be shuffled first, e.g.
+    ``order = rng.permutation(m)`` then ``X[order], y[order]`` (which copies them).
+
+    val_size: a fraction in (0, 1) of the examples (``n_val = round(val_size * m)``), or an
+    int count in 1..m-1.
+    rng: not used; accepted so that calls written for a shuffling split still run.
+    Raises ``ValueError`` when X and y differ in length or val_size leaves either part empty,
+    ``TypeError`` when val_size is not a number.
     """
     X, y = _check_pair(X, y)
     m = X.shape[0]
@@ -455,9 +683,8 @@ def train_val_split(X, y, val_size=0.1, rng=None):
             f"val_size={val_size!r} gives {n_val} validation examples out of {m}; both parts "
             f"need at least one, so the count must lie in 1..{m - 1}."
         )
-    order = as_generator(rng).permutation(m)
-    val, train = order[:n_val], order[n_val:]
-    return (X[train], y[train]), (X[val], y[val])
+    split = m - n_val
+    return (X[:split], y[:split]), (X[split:], y[split:])
 
 
 def iterate_minibatches(X, y, batch_size, shuffle=True, rng=None):
@@ -465,7 +692,8 @@ def iterate_minibatches(X, y, batch_size, shuffle=True, rng=None):
 
     Yields ``(X_batch, y_batch)`` of ``batch_size`` rows each (the last one may be smaller);
     every example appears exactly once. shuffle: a new random order (from ``rng``, an int seed
-    or a Generator) on each call; ``False`` keeps the order of ``X``.
+    or a Generator) on each call, each batch gathered on its own with ``X[rows]`` (never a
+    shuffled copy of the whole of ``X``); ``False`` keeps the order of ``X`` and yields views.
     Raises ``ValueError`` or ``TypeError`` (at the call, not at the first batch) for
     ``batch_size`` that is not a positive int or X and y of different lengths.
     """

@@ -9,6 +9,7 @@ Fixtures for other test files:
 
 - ``mnist_data_dir`` (session): a folder filled with the four verified MNIST files by
   ``download_mnist`` from the local server. Read from it; copy it before changing anything.
+  ``load_mnist`` from it adds its decoded ``.npy`` files beside them (see nnlib.data).
 - ``mnist_server`` (session): the base URL of a local mirror, e.g. for ``NNLIB_MNIST_MIRRORS``.
 - ``mnist_mirror``: a fresh ``MirrorServer`` per test, whose URL modes misbehave on purpose.
 """

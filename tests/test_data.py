@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +37,12 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 TEST_LABELS = FILES["test_labels"]  # the smallest file: the one the failure tests fetch
+DECODED_NPY = {  # what load_mnist() decodes the IDX files to, beside them
+    "train_images": "train-images-idx3-ubyte.float32.npy",
+    "train_labels": "train-labels-idx1-ubyte.int64.npy",
+    "test_images": "t10k-images-idx3-ubyte.float32.npy",
+    "test_labels": "t10k-labels-idx1-ubyte.int64.npy",
+}
 
 
 def closed_port_url():
@@ -51,6 +58,7 @@ def _isolated_cache(monkeypatch, tmp_path):
     """Never touch the repo's data/ or the internet: default cache and mirrors are local."""
     monkeypatch.setenv("NNLIB_DATA_DIR", str(tmp_path / "default-cache"))
     monkeypatch.setenv("NNLIB_MNIST_MIRRORS", closed_port_url())
+    monkeypatch.setattr(data, "_LOADED", {})  # each test starts with nothing loaded
 
 
 @pytest.fixture
@@ -64,6 +72,17 @@ def cache_without_test_labels(tmp_path, shared_mnist):
     return folder
 
 
+@pytest.fixture
+def mnist_copy(tmp_path, mnist_data_dir):
+    """A private copy of the four verified MNIST files (nothing decoded yet), free to be
+    written to."""
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for name in FILES.values():
+        shutil.copyfile(mnist_data_dir / name, folder / name)
+    return folder
+
+
 def idx_bytes(array, magic=None):
     """Uncompressed IDX content for a ``uint8`` array (magic 2049 for 1-D, 2051 for 3-D)."""
     array = np.asarray(array, dtype=np.uint8)
@@ -72,10 +91,10 @@ def idx_bytes(array, magic=None):
     return magic.to_bytes(4, "big") + dims + array.tobytes()
 
 
-def write_fake_mnist(folder, monkeypatch, n_train=(6, 6), n_test=(4, 4), side=28):
+def write_fake_mnist(folder, monkeypatch, n_train=(6, 6), n_test=(4, 4), side=28, seed=0):
     """Write four tiny IDX files (``n`` images, ``n`` labels per split) and trust their
     checksums, so that load_mnist reaches the IDX checks. Returns the raw train images."""
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     train_images = rng.integers(0, 256, size=(n_train[0], side, side))
     contents = {
@@ -126,11 +145,14 @@ def test_data_dir_argument_beats_the_env_var(monkeypatch, tmp_path, mnist_data_d
 
 
 def test_load_mnist_downloads_into_an_empty_cache_and_returns_mnist(
-        monkeypatch, tmp_path, mnist_server):
+        monkeypatch, capsys, tmp_path, mnist_server):
     monkeypatch.setenv("NNLIB_MNIST_MIRRORS", mnist_server)
     (X_train, y_train), (X_test, y_test) = load_mnist(tmp_path / "new", progress=False)
 
-    assert sorted(os.listdir(tmp_path / "new")) == sorted(FILES.values())
+    assert capsys.readouterr() == ("", "")
+    assert sorted(os.listdir(tmp_path / "new")) == sorted(
+        [*FILES.values(), *DECODED_NPY.values(), *(npy[:-4] + ".json" for npy in
+                                                   DECODED_NPY.values())])
     assert X_train.shape == (60000, 784) and X_test.shape == (10000, 784)
     assert X_train.dtype == np.float32 and X_test.dtype == np.float32
     assert y_train.dtype == np.int64 and y_test.dtype == np.int64
@@ -140,8 +162,8 @@ def test_load_mnist_downloads_into_an_empty_cache_and_returns_mnist(
     assert X_train.mean() == pytest.approx(0.1307, abs=1e-4)
 
 
-def test_load_mnist_raw_gives_uint8_pixels(mnist_data_dir):
-    (X_train, y_train), (X_test, _) = load_mnist(mnist_data_dir, raw=True, download=False)
+def test_load_mnist_raw_gives_uint8_pixels(mnist_copy):
+    (X_train, y_train), (X_test, _) = load_mnist(mnist_copy, raw=True, download=False)
     assert X_train.dtype == np.uint8 and X_test.dtype == np.uint8
     assert X_train.shape == (60000, 784) and X_test.shape == (10000, 784)
     assert X_train.max() == 255
@@ -251,12 +273,25 @@ def test_a_corrupt_cached_file_is_replaced_on_the_next_load(
         path.write_bytes(gzip.compress(b"\x00" * 10008))
     monkeypatch.setenv("NNLIB_MNIST_MIRRORS", mnist_server)
 
-    _, (_, y_test) = load_mnist(tmp_path, progress=False)
+    _, (_, y_test) = load_mnist(tmp_path, progress=True)
 
     assert np.bincount(y_test).tolist() == TEST_COUNTS
     assert is_verified(path)
-    lines = capsys.readouterr().err.strip().splitlines()
-    assert len(lines) == 1 and TEST_LABELS in lines[0] and "corrupt" in lines[0]
+    lines = [line for line in capsys.readouterr().err.splitlines() if "corrupt" in line]
+    assert len(lines) == 1 and TEST_LABELS in lines[0]
+
+
+def test_progress_false_replaces_a_corrupt_file_silently(
+        monkeypatch, capsys, tmp_path, shared_mnist, mnist_server):
+    for name in FILES.values():
+        shutil.copyfile(shared_mnist / name, tmp_path / name)
+    (tmp_path / TEST_LABELS).write_bytes(b"not gzip")
+    monkeypatch.setenv("NNLIB_MNIST_MIRRORS", mnist_server)
+
+    _, (_, y_test) = load_mnist(tmp_path, progress=False)
+
+    assert np.bincount(y_test).tolist() == TEST_COUNTS
+    assert capsys.readouterr().err == ""
 
 
 def test_a_corrupt_cached_file_with_download_false_raises_format_error(tmp_path, shared_mnist):
@@ -301,6 +336,22 @@ def test_read_idx_decodes_gzipped_images_and_plain_labels(tmp_path):
     (tmp_path / "labels").write_bytes(idx_bytes([3, 7]))
     assert np.array_equal(read_idx(tmp_path / "images.gz"), images)
     assert read_idx(tmp_path / "labels").tolist() == [3, 7]
+
+
+def test_read_idx_reads_a_gzip_file_of_several_members(tmp_path):
+    content = idx_bytes(np.arange(5000) % 10)
+    (tmp_path / "labels.gz").write_bytes(gzip.compress(content[:1000])
+                                         + gzip.compress(content[1000:]))
+    assert read_idx(tmp_path / "labels.gz").tolist() == (np.arange(5000) % 10).tolist()
+
+
+@pytest.mark.parametrize("damage", ["cut", "trailing garbage"])
+def test_read_idx_rejects_a_damaged_gzip_file(tmp_path, damage):
+    packed = gzip.compress(idx_bytes(np.arange(5000) % 10))
+    packed = packed[:len(packed) // 2] if damage == "cut" else packed + b"garbage!"
+    (tmp_path / "labels.gz").write_bytes(packed)
+    with pytest.raises(MNISTFormatError, match="not a complete gzip file"):
+        read_idx(tmp_path / "labels.gz")
 
 
 def test_read_idx_rejects_a_bad_magic_number(tmp_path):
@@ -350,6 +401,182 @@ def test_load_mnist_rejects_images_that_are_not_28_by_28(tmp_path, monkeypatch):
     write_fake_mnist(tmp_path, monkeypatch, side=27)
     with pytest.raises(MNISTFormatError, match="27x27 pixels"):
         load_mnist(tmp_path, download=False)
+
+
+# ----------------------------------------------------------------------------- held once
+
+
+def reload(folder, **options):
+    """load_mnist in what stands for a new process: nothing loaded yet in this one."""
+    data._LOADED.clear()
+    return load_mnist(folder, download=False, **options)
+
+
+def all_arrays(loaded):
+    (X_train, y_train), (X_test, y_test) = loaded
+    return X_train, y_train, X_test, y_test
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_loaded_arrays_cannot_be_written_to(mnist_copy, raw):
+    for array in all_arrays(load_mnist(mnist_copy, raw=raw, download=False)):
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 0
+        with pytest.raises(ValueError, match="read-only"):
+            array += 1
+        with pytest.raises(ValueError):
+            array.flags.writeable = True
+
+
+def test_a_second_load_returns_the_same_arrays(mnist_copy):
+    first = all_arrays(load_mnist(mnist_copy, download=False))
+    second = all_arrays(load_mnist(str(mnist_copy), download=False))
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    assert np.shares_memory(first[0], second[0])
+
+
+def test_loaded_images_are_memory_mapped_from_the_decoded_npy(mnist_copy):
+    (X_train, _), (X_test, _) = load_mnist(mnist_copy, download=False)
+    assert isinstance(X_train.base, np.memmap) and isinstance(X_test.base, np.memmap)
+    assert Path(X_train.base.filename) == mnist_copy / DECODED_NPY["train_images"]
+    assert np.array_equal(np.load(mnist_copy / DECODED_NPY["test_images"]), X_test)
+
+
+def test_another_process_maps_the_same_npy_without_rebuilding_it(tmp_path, monkeypatch):
+    write_fake_mnist(tmp_path, monkeypatch)
+    first = all_arrays(load_mnist(tmp_path, download=False))
+    before = {name: os.stat(tmp_path / name) for name in DECODED_NPY.values()}
+
+    again = all_arrays(reload(tmp_path))
+
+    for name, stat in before.items():
+        after = os.stat(tmp_path / name)
+        assert (after.st_ino, after.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns), name
+    assert all(isinstance(array.base, np.memmap) for array in again)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again, strict=True))
+
+
+def test_decoded_npy_is_enough_without_the_idx_files(tmp_path, monkeypatch):
+    raw_train = write_fake_mnist(tmp_path, monkeypatch)
+    load_mnist(tmp_path, download=False)
+    for name in FILES.values():
+        (tmp_path / name).unlink()
+    (X_train, _), _ = reload(tmp_path)
+    np.testing.assert_array_equal(X_train, raw_train.astype(np.float32) / 255)
+
+
+def flip_last_byte(path):
+    content = bytearray(path.read_bytes())
+    content[-1] ^= 0xFF
+    path.write_bytes(bytes(content))
+
+
+TAMPERINGS = {
+    "a changed value": flip_last_byte,
+    "a truncated file": lambda path: path.write_bytes(path.read_bytes()[:-3]),
+    "an empty file": lambda path: path.write_bytes(b""),
+    "another array's header": lambda path: np.save(path, np.zeros((6, 784), np.float64)),
+    "a missing sidecar": lambda path: path.with_suffix(".json").unlink(),
+    "a sidecar that is not JSON": lambda path: path.with_suffix(".json").write_text("{"),
+    "a sidecar from other IDX content": lambda path: path.with_suffix(".json").write_text(
+        path.with_suffix(".json").read_text().replace('"source_sha256": "', '"source_sha256": "0')),
+}
+
+
+@pytest.mark.parametrize("tamper", TAMPERINGS.values(), ids=TAMPERINGS.keys())
+@pytest.mark.parametrize("key", ["train_images", "test_labels"])
+def test_a_tampered_npy_is_detected_and_rebuilt(tmp_path, monkeypatch, tamper, key):
+    write_fake_mnist(tmp_path, monkeypatch)
+    expected = [array.copy() for array in all_arrays(load_mnist(tmp_path, download=False))]
+    path = tmp_path / DECODED_NPY[key]
+    good = path.read_bytes()
+    tamper(path)
+
+    loaded = all_arrays(reload(tmp_path))
+
+    assert all(np.array_equal(a, b) and a.dtype == b.dtype
+               for a, b in zip(loaded, expected, strict=True))
+    assert path.read_bytes() == good
+    assert all(isinstance(array.base, np.memmap) for array in loaded)
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".part")]
+
+
+def test_a_npy_decoded_from_other_idx_content_is_rebuilt(tmp_path, monkeypatch):
+    write_fake_mnist(tmp_path, monkeypatch, seed=0)
+    load_mnist(tmp_path, download=False)
+    new_train = write_fake_mnist(tmp_path, monkeypatch, seed=1)  # new files and checksums
+
+    (X_train, _), _ = reload(tmp_path)
+
+    np.testing.assert_array_equal(X_train, new_train.astype(np.float32) / 255)
+
+
+def refuse_temporary_files(monkeypatch):
+    """Make creating any file in the data folder fail as in a read-only folder (tests may run
+    as root, who can write into a folder without write permission)."""
+    def read_only(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", kwargs.get("dir"))
+    monkeypatch.setattr(data.tempfile, "mkstemp", read_only)
+
+
+def test_a_read_only_folder_loads_into_memory(tmp_path, monkeypatch, capsys):
+    raw_train = write_fake_mnist(tmp_path, monkeypatch)
+    before = sorted(os.listdir(tmp_path))
+    refuse_temporary_files(monkeypatch)
+
+    loaded = all_arrays(load_mnist(tmp_path, download=False, progress=False))
+
+    np.testing.assert_array_equal(loaded[0], raw_train.astype(np.float32) / 255)
+    assert sorted(os.listdir(tmp_path)) == before
+    assert not any(array.flags.writeable for array in loaded)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_read_only_folder_still_maps_verified_npy(tmp_path, monkeypatch):
+    write_fake_mnist(tmp_path, monkeypatch)
+    load_mnist(tmp_path, download=False)
+    refuse_temporary_files(monkeypatch)
+    assert all(isinstance(array.base, np.memmap) for array in all_arrays(reload(tmp_path)))
+
+
+def test_a_failed_npy_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    write_fake_mnist(tmp_path, monkeypatch)
+    before = sorted(os.listdir(tmp_path))
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(data.os, "replace", disk_full)  # fails after the data was written
+
+    loaded = all_arrays(load_mnist(tmp_path, download=False))
+
+    assert sorted(os.listdir(tmp_path)) == before
+    assert not any(array.flags.writeable for array in loaded)
+
+
+def traced_peak(function):
+    """The peak of memory allocated through Python and NumPy while ``function()`` runs (memory
+    maps do not count: their pages are the file's, shared by every process), and its result."""
+    tracemalloc.start()
+    try:
+        result = function()
+        return tracemalloc.get_traced_memory()[1], result
+    finally:
+        tracemalloc.stop()
+
+
+def test_loading_holds_at_most_one_decompressed_file_beside_the_maps(mnist_copy):
+    largest = 47_040_016  # the uncompressed training images, the largest file
+    peak, _ = traced_peak(lambda: load_mnist(mnist_copy, download=False))
+    assert peak < 1.3 * largest
+
+
+def test_loading_into_memory_peaks_at_the_arrays_plus_one_decompressed_file(
+        mnist_copy, monkeypatch):
+    largest = 47_040_016
+    refuse_temporary_files(monkeypatch)
+    peak, loaded = traced_peak(lambda: load_mnist(mnist_copy, download=False))
+    arrays = sum(array.nbytes for array in all_arrays(loaded))
+    assert peak < arrays + 1.3 * largest
 
 
 # ----------------------------------------------------------------------------- one_hot
@@ -420,21 +647,27 @@ def test_split_keeps_examples_and_their_labels_together():
     assert np.array_equal(X_val[:, 0] * 10, y_val)
 
 
-def test_split_shuffles():
-    (X_train, _), _ = train_val_split(*examples(50), 0.2, rng=0)
-    assert not np.array_equal(X_train[:, 0], np.sort(X_train[:, 0]))
+def test_split_is_views_of_the_last_rows_for_validation():
+    X, y = examples(50)
+    (X_train, y_train), (X_val, y_val) = train_val_split(X, y, 0.2)
+    assert X_val[:, 0].tolist() == list(range(40, 50)) and y_val.tolist() == list(
+        range(400, 500, 10))
+    assert X_train[:, 0].tolist() == list(range(40))
+    assert all(part.base is whole for part, whole in [(X_train, X), (X_val, X),
+                                                       (y_train, y), (y_val, y)])
 
 
-def test_split_is_reproducible_with_the_same_seed():
-    (_, a), (_, b) = train_val_split(*examples(), rng=3)
-    (_, c), (_, d) = train_val_split(*examples(), rng=3)
-    assert np.array_equal(a, c) and np.array_equal(b, d)
+def test_split_of_mnist_copies_nothing(mnist_copy):
+    X, y = load_mnist(mnist_copy, download=False)[0]
+    peak, ((X_train, _), (X_val, _)) = traced_peak(lambda: train_val_split(X, y, 10_000))
+    assert np.shares_memory(X_train, X) and np.shares_memory(X_val, X)
+    assert peak < 10_000
 
 
-def test_split_differs_with_another_seed():
+def test_split_is_the_same_whatever_the_rng():
     _, (_, first) = train_val_split(*examples(), rng=3)
-    _, (_, second) = train_val_split(*examples(), rng=4)
-    assert not np.array_equal(first, second)
+    _, (_, second) = train_val_split(*examples(), rng=np.random.default_rng(4))
+    assert np.array_equal(first, second)
 
 
 def test_split_rejects_x_and_y_of_different_lengths():
@@ -490,6 +723,20 @@ def test_minibatches_from_one_generator_differ_between_epochs():
     first = np.concatenate([y for _, y in iterate_minibatches(*examples(23), 5, rng=rng)])
     second = np.concatenate([y for _, y in iterate_minibatches(*examples(23), 5, rng=rng)])
     assert not np.array_equal(first, second)
+
+
+def test_minibatches_are_gathered_one_batch_at_a_time():
+    X = np.zeros((4000, 250), np.float32)  # 4 MB
+    peak, sizes = traced_peak(lambda: [len(X_batch) for X_batch, _ in iterate_minibatches(
+        X, np.zeros(4000), batch_size=100, rng=0)])
+    assert sum(sizes) == 4000
+    assert peak < X.nbytes / 10  # a batch is 100 kB; a shuffled copy of X would be 4 MB
+
+
+def test_minibatches_without_shuffle_are_views():
+    X, y = examples(10)
+    assert all(np.shares_memory(X_batch, X) for X_batch, _ in iterate_minibatches(
+        X, y, 4, shuffle=False))
 
 
 @pytest.mark.parametrize("batch_size, error", [(0, ValueError), (-4, ValueError),

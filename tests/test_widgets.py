@@ -6,10 +6,11 @@ import time
 import numpy as np
 import pytest
 
+from nnlib.data import load_mnist
 from nnlib.toy_data import make_moons
 from nnlib.widgets import activation_explorer, init_explorer, neuron_explorer, training_dashboard
 from nnlib.widgets.activations import saturated_intervals
-from nnlib.widgets.dashboard_data import hidden_sizes
+from nnlib.widgets.dashboard_data import hidden_sizes, load_source, prepare_split
 from nnlib.widgets.neuron import decision_line
 
 PNG_MAGIC = b"\x89PNG"
@@ -290,6 +291,21 @@ def test_progress_bar_counts_the_batches_of_a_stopped_run(dashboards, toy_data):
 
 def test_mnist_subset_slider_starts_at_ten_thousand_examples(dashboards):
     assert dashboards("mnist").controls["subset"].value == 10000
+
+
+def test_dashboard_split_is_views_of_the_first_rows():
+    X, y = np.arange(200, dtype=np.float32).reshape(100, 2), np.arange(100)
+    (X_train, y_train), (X_val, y_val) = prepare_split(X, y, subset=50)
+    assert y_train.tolist() == list(range(45)) and y_val.tolist() == list(range(45, 50))
+    assert all(np.shares_memory(part, whole) for part, whole in [
+        (X_train, X), (X_val, X), (y_train, y), (y_val, y)])
+
+
+def test_mnist_dashboard_uses_the_arrays_load_mnist_holds(monkeypatch, mnist_data_dir):
+    monkeypatch.setenv("NNLIB_DATA_DIR", str(mnist_data_dir))
+    (X_train, y_train), (X_test, y_test) = load_mnist(progress=False)
+    loaded = load_source("mnist")
+    assert all(a is b for a, b in zip(loaded, (X_train, y_train, X_test, y_test), strict=True))
 
 
 @pytest.mark.parametrize(("option", "value"), [("optimizer", "rmsprop"), ("init", "lecun"),

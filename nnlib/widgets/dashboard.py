@@ -238,7 +238,7 @@ class TrainingDashboard(Described, widgets.VBox):
             self.status.value = message_html(f"Loading {describe_source(self.data)}…")
             self._loaded = load_source(self.data)
         X, y, X_test, y_test = self._loaded
-        train, validation = prepare_split(X, y, settings["subset"], self.seed)
+        train, validation = prepare_split(X, y, settings["subset"])
         return train, validation, (X_test, y_test)
 
     def _on_event(self, event, logs):
@@ -295,10 +295,12 @@ class TrainingDashboard(Described, widgets.VBox):
 
 def training_dashboard(data="moons", **options):
     """A dashboard to train a network on ``data`` (``"mnist"``, ``"moons"``, ``"spirals"`` or a
-    tuple ``(X_train, y_train, X_test, y_test)``) and watch it learn. ``options`` set the
+    tuple ``(X_train, y_train, X_test, y_test)`` whose rows come in no particular order: the
+    last tenth of the rows used is the validation set) and watch it learn. ``options`` set the
     controls' starting values: ``hidden`` (text such as ``"256,128"``), ``activation``,
     ``init``, ``optimizer``, ``learning_rate``, ``batch_size``, ``epochs``, ``l2``,
-    ``dropout``, ``subset`` (training examples used), ``seed``. Returns the widget."""
+    ``dropout``, ``subset`` (how many of the first training rows are used), ``seed``.
+    Returns the widget."""
     if data == "mnist":
         options.setdefault("hidden", "128")
         options.setdefault("epochs", 5)
