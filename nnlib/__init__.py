@@ -12,14 +12,18 @@ Each module holds the ideas of one lesson: :mod:`~nnlib.neuron`, :mod:`~nnlib.ac
 :mod:`~nnlib.forward`, :mod:`~nnlib.costs`, :mod:`~nnlib.graph`, :mod:`~nnlib.backprop`,
 :mod:`~nnlib.gradient_check`, :mod:`~nnlib.initialization`, :mod:`~nnlib.data`,
 :mod:`~nnlib.toy_data`, :mod:`~nnlib.metrics`, :mod:`~nnlib.optimizers`,
-:mod:`~nnlib.regularization`, :mod:`~nnlib.conv` and :mod:`~nnlib.rnn` (layers beyond the MLP).
+:mod:`~nnlib.regularization`, :mod:`~nnlib.conv`, :mod:`~nnlib.rnn`, :mod:`~nnlib.normalization`
+and :mod:`~nnlib.residual` (layers beyond the MLP); :mod:`~nnlib.figures` shows the lessons'
+figures.
 
 Above these functions sit the models and their training: :mod:`~nnlib.network` (what every
 model shares), :mod:`~nnlib.model` (``Model``, the MLP), :mod:`~nnlib.convnet` (``ConvNet``),
 :mod:`~nnlib.rnn_classifier` (``RNNClassifier``), :mod:`~nnlib.training` (the one training
 loop), :mod:`~nnlib.persistence` (saving and :func:`load`) and :mod:`~nnlib.threads`. On top:
 :mod:`~nnlib.widgets` and the command line; beside everything: :mod:`~nnlib.checks` (the
-exercises' checks) and :mod:`~nnlib.assignments` (for instructors).
+exercises' checks and hints), :mod:`~nnlib.exercises` (what the exercises hold),
+:mod:`~nnlib.workspace` (the learner's copy of the lessons), :mod:`~nnlib.assignments` and
+:mod:`~nnlib.grading` (for instructors).
 """
 
 from .activations import (

@@ -34,8 +34,8 @@ def add_train_arguments(parser):
     net.add_argument("--init", choices=INIT_METHODS[:-1],
                      help="weight initialization (default: %(default)s)")
     net.add_argument("--seed", type=int,
-                     help="random seed for the weights, the shuffling, dropout and the "
-                          "validation split (default: %(default)s)")
+                     help="random seed for the weights, the shuffling and dropout (the validation "
+                          "set is always the last rows of the training set) (default: %(default)s)")
 
     train = parser.add_argument_group("training")
     train.add_argument("--epochs", type=int, help="passes over the training set "
@@ -113,8 +113,7 @@ def run_train(args):
         if val_split is None and args.early_stopping is not None:
             val_split = 0.1
         if val_split:
-            (X_train, y_train), validation = train_val_split(X_train, y_train, val_split,
-                                                             rng=args.seed)
+            (X_train, y_train), validation = train_val_split(X_train, y_train, val_split)
         model = Model([X_train.shape[1], *args.hidden, 10], hidden_activation=args.activation,
                       init=args.init, seed=args.seed)
         print(f"{model}; training on {len(X_train):,} examples"

@@ -646,7 +646,7 @@ def _check_pair(X, y):
     return X, y
 
 
-def train_val_split(X, y, val_size=0.1, rng=None):
+def train_val_split(X, y, val_size=0.1):
     """Split ``X`` ``(m, ...)`` and ``y`` ``(m, ...)`` into training and validation sets:
     ``((X_train, y_train), (X_val, y_val))``, without copying anything.
 
@@ -658,7 +658,6 @@ def train_val_split(X, y, val_size=0.1, rng=None):
 
     val_size: a fraction in (0, 1) of the examples (``n_val = round(val_size * m)``), or an
     int count in 1..m-1.
-    rng: not used; accepted so that calls written for a shuffling split still run.
     Raises ``ValueError`` when X and y differ in length or val_size leaves either part empty,
     ``TypeError`` when val_size is not a number.
     """
