@@ -31,6 +31,7 @@ from .activations import (
     tanh_derivative,
 )
 from .backprop import backward_propagation, update_parameters
+from .conv import ConvNet
 from .costs import (
     binary_cross_entropy,
     categorical_cross_entropy,
@@ -47,16 +48,19 @@ from .metrics import accuracy, confusion_matrix
 from .model import Model, ModelFileError, TrainingDivergedError
 from .neuron import Neuron
 from .optimizers import SGD, Adam, Momentum, get_optimizer
+from .rnn import RNNClassifier
 
 __version__ = "0.1.0"
 
 __all__ = [
     "SGD",
     "Adam",
+    "ConvNet",
     "Model",
     "ModelFileError",
     "Momentum",
     "Neuron",
+    "RNNClassifier",
     "TrainingDivergedError",
     "accuracy",
     "backward_propagation",
