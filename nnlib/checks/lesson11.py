@@ -23,8 +23,8 @@ HINTS = {
     "lesson11-rnn-step-forward": (
         "One step mixes two things: the new input x (one row per sequence) through Wx, and "
         "the previous hidden state through Wh. Add the bias, then squash with tanh.",
-        "h = tanh(x Wₓ + h₍ₜ₋₁₎ W_h + b): two matrix products, shapes (m, D)(D, H) and "
-        "(m, H)(H, H), both giving (m, H); b (H,) is added to every row.",
+        "h = tanh(x Wₓ + h₍ₜ₋₁₎ W_h + b): two matrix products, shapes (m, D)(D, n_h) and "
+        "(m, n_h)(n_h, n_h), both giving (m, n_h); b (n_h,) is added to every row.",
     ),
     "lesson11-rnn-step-backward": (
         "Redo the step forward to get h. The gradient dh first goes back through tanh (its "
@@ -33,8 +33,9 @@ HINTS = {
         "the previous state.",
         "dz = dh ⊙ (1 − h²); dx = dz Wₓᵀ; dh_prev = dz W_hᵀ; dWₓ = xᵀ dz; dW_h = h_prevᵀ dz; "
         "db = the sum of dz over the examples (the rows).",
-        "Shapes: dx like x (m, D), dh_prev like h_prev (m, H), dWₓ (D, H), dW_h (H, H), db (H,). "
-        "A wrong transpose shows up as a wrong shape when m, D and H differ.",
+        "Shapes: dx like x (m, D), dh_prev like h_prev (m, n_h), dWₓ (D, n_h), "
+        "dW_h (n_h, n_h), db (n_h,). A wrong transpose shows up as a wrong shape when m, D "
+        "and n_h differ.",
     ),
     "lesson11-bptt": (
         "First run the forward pass step by step and keep every state h₀, h₁, ..., h_T. Then "
@@ -63,15 +64,15 @@ def fixed(seed, shape, scale=1.0):
     return np.random.default_rng(1100 + seed).standard_normal(shape) * scale
 
 
-def random_step(rng, m, D, H, scale=1.0):
+def random_step(rng, m, D, n_h, scale=1.0):
     """``(x, h_prev, Wx, Wh, b)`` for one step, drawn from ``rng``."""
-    return (rng.standard_normal((m, D)), np.tanh(rng.standard_normal((m, H))),
-            rng.standard_normal((D, H)) * scale, rng.standard_normal((H, H)) * scale,
-            rng.standard_normal(H))
+    return (rng.standard_normal((m, D)), np.tanh(rng.standard_normal((m, n_h))),
+            rng.standard_normal((D, n_h)) * scale, rng.standard_normal((n_h, n_h)) * scale,
+            rng.standard_normal(n_h))
 
 
 def _sizes(rng):
-    """``m``, ``D``, ``H``: three different sizes from 1 to 7, so that a transpose or a sum
+    """``m``, ``D``, ``n_h``: three different sizes from 1 to 7, so that a transpose or a sum
     over the wrong axis gives a wrong shape."""
     return (int(v) for v in rng.choice(np.arange(1, 8), size=3, replace=False))
 
@@ -80,7 +81,7 @@ def _sizes(rng):
 
 
 def rnn_step_forward(x, h_prev, Wx, Wh, b):
-    """The exercise's answer from nnlib: one step, ``h`` ``(m, H)``, in float64."""
+    """The exercise's answer from nnlib: one step, ``h`` ``(m, n_h)``, in float64."""
     arrays = [np.asarray(a, np.float64) for a in (x, h_prev, Wx, Wh, b)]
     H, _ = rnn_forward(arrays[0][:, None], *arrays[1:])
     return H[:, 0]
@@ -96,23 +97,23 @@ def step_forward_cases(rng=None):
     if rng is not None:
         cases = []
         for index in range(4):
-            m, D, H = _sizes(rng)
-            arrays = random_step(rng, m, D, H, scale=float(rng.uniform(0.2, 1.5)))
-            cases.append(_step_case(f"hidden case {index + 1}: x ({m}, {D}), h_prev ({m}, {H})",
+            m, D, n_h = _sizes(rng)
+            arrays = random_step(rng, m, D, n_h, scale=float(rng.uniform(0.2, 1.5)))
+            cases.append(_step_case(f"hidden case {index + 1}: x ({m}, {D}), h_prev ({m}, {n_h})",
                                     *arrays))
         return cases
-    m, D, H = 4, 3, 5
-    x, h_prev = fixed(0, (m, D)), np.tanh(fixed(1, (m, H)))
-    Wx, Wh, b = fixed(2, (D, H), 0.5), fixed(3, (H, H), 0.5), fixed(4, (H,))
+    m, D, n_h = 4, 3, 5
+    x, h_prev = fixed(0, (m, D)), np.tanh(fixed(1, (m, n_h)))
+    Wx, Wh, b = fixed(2, (D, n_h), 0.5), fixed(3, (n_h, n_h), 0.5), fixed(4, (n_h,))
     return [
         _step_case("a random step, x (4, 3), h_prev (4, 5), Wx (3, 5), Wh (5, 5)",
                    x, h_prev, Wx, Wh, b),
         _step_case("h_prev = 0 (the first step: only the input and the bias count)",
-                   x, np.zeros((m, H)), Wx, Wh, b),
+                   x, np.zeros((m, n_h)), Wx, Wh, b),
         _step_case("x = 0 (only the previous state and the bias count)",
                    np.zeros((m, D)), h_prev, Wx, Wh, b),
         _step_case("Wh = 0 and b = 0 (no memory: tanh of x Wx alone)",
-                   x, h_prev, Wx, np.zeros((H, H)), np.zeros(H)),
+                   x, h_prev, Wx, np.zeros((n_h, n_h)), np.zeros(n_h)),
         _step_case("large weights (tanh saturates near ±1 and must not overflow)",
                    x, h_prev, Wx * 400, Wh * 400, b * 100),
         _step_case("one sequence (m = 1) with one input number (D = 1)",
@@ -125,8 +126,8 @@ def check_rnn_step_forward(function, *, seed=None):
 
     $$h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$$
 
-    x: ``(m, D)``; h_prev: ``(m, H)``; Wx: ``(D, H)``; Wh: ``(H, H)``; b: ``(H,)``; the
-    answer ``(m, H)``, in float64.
+    x: ``(m, D)``; h_prev: ``(m, n_h)``; Wx: ``(D, n_h)``; Wh: ``(n_h, n_h)``; b: ``(n_h,)``; the
+    answer ``(m, n_h)``, in float64.
     """
     cases = step_forward_cases()
     if seed is not None:
@@ -156,24 +157,24 @@ def step_backward_cases(rng=None):
     if rng is not None:
         cases = []
         for index in range(4):
-            m, D, H = _sizes(rng)
-            arrays = random_step(rng, m, D, H, scale=float(rng.uniform(0.2, 1.0)))
+            m, D, n_h = _sizes(rng)
+            arrays = random_step(rng, m, D, n_h, scale=float(rng.uniform(0.2, 1.0)))
             cases.append(_step_backward_case(
-                f"hidden case {index + 1}: x ({m}, {D}), h_prev ({m}, {H})",
-                rng.standard_normal((m, H)), *arrays))
+                f"hidden case {index + 1}: x ({m}, {D}), h_prev ({m}, {n_h})",
+                rng.standard_normal((m, n_h)), *arrays))
         return cases
-    m, D, H = 4, 3, 5
-    x, h_prev = fixed(10, (m, D)), np.tanh(fixed(11, (m, H)))
-    Wx, Wh, b = fixed(12, (D, H), 0.5), fixed(13, (H, H), 0.5), fixed(14, (H,))
-    dh = fixed(15, (m, H))
+    m, D, n_h = 4, 3, 5
+    x, h_prev = fixed(10, (m, D)), np.tanh(fixed(11, (m, n_h)))
+    Wx, Wh, b = fixed(12, (D, n_h), 0.5), fixed(13, (n_h, n_h), 0.5), fixed(14, (n_h,))
+    dh = fixed(15, (m, n_h))
     return [
         _step_backward_case("a random step, x (4, 3), h_prev (4, 5), Wx (3, 5), Wh (5, 5)",
                             dh, x, h_prev, Wx, Wh, b),
-        _step_backward_case("dh = 0 (every gradient is 0)", np.zeros((m, H)), x, h_prev, Wx,
+        _step_backward_case("dh = 0 (every gradient is 0)", np.zeros((m, n_h)), x, h_prev, Wx,
                             Wh, b),
         _step_backward_case("Wx = Wh = 0, b = 0: h = 0, so tanh' = 1 and dz = dh",
-                            dh, x, h_prev, np.zeros((D, H)), np.zeros((H, H)), np.zeros(H)),
-        _step_backward_case("h_prev = 0 (the first step: dWh is 0)", dh, x, np.zeros((m, H)),
+                            dh, x, h_prev, np.zeros((D, n_h)), np.zeros((n_h, n_h)), np.zeros(n_h)),
+        _step_backward_case("h_prev = 0 (the first step: dWh is 0)", dh, x, np.zeros((m, n_h)),
                             Wx, Wh, b),
         _step_backward_case("large weights (tanh saturated: tanh' near 0, no overflow)",
                             dh, x, h_prev, Wx * 400, Wh * 400, b),
@@ -189,7 +190,7 @@ def check_rnn_step_backward(function, *, seed=None):
     $$dz = dh \odot (1 - h^2), \quad dx = dz\, W_x^\top, \quad dh_{prev} = dz\, W_h^\top,
     \quad dW_x = x^\top dz, \quad dW_h = h_{prev}^\top dz, \quad db = \textstyle\sum_i dz_i$$
 
-    Shapes as in :func:`check_rnn_step_forward`, dh ``(m, H)``; float64.
+    Shapes as in :func:`check_rnn_step_forward`, dh ``(m, n_h)``; float64.
     """
     cases = step_backward_cases()
     if seed is not None:
@@ -218,27 +219,27 @@ def bptt_cases(rng=None):
     if rng is not None:
         cases = []
         for index in range(4):
-            m, D, H = _sizes(rng)
+            m, D, n_h = _sizes(rng)
             T = int(rng.integers(2, 9))
             X = rng.standard_normal((m, T, D))
-            Wx, Wh = rng.standard_normal((D, H)) * 0.7, rng.standard_normal((H, H)) * 0.5
-            dH = rng.standard_normal((m, T, H))
+            Wx, Wh = rng.standard_normal((D, n_h)) * 0.7, rng.standard_normal((n_h, n_h)) * 0.5
+            dH = rng.standard_normal((m, T, n_h))
             if index % 2:
                 dH[:, :-1] = 0.0              # a classifier: the cost reads only h_T
             cases.append(_bptt_case(
-                f"hidden case {index + 1}: X ({m}, {T}, {D}), H = {H}", dH, X,
-                np.tanh(rng.standard_normal((m, H))), Wx, Wh, rng.standard_normal(H)))
+                f"hidden case {index + 1}: X ({m}, {T}, {D}), n_h = {n_h}", dH, X,
+                np.tanh(rng.standard_normal((m, n_h))), Wx, Wh, rng.standard_normal(n_h)))
         return cases
-    m, T, D, H = 3, 5, 2, 4
-    X, h0 = fixed(20, (m, T, D)), np.tanh(fixed(21, (m, H)))
-    Wx, Wh, b = fixed(22, (D, H), 0.7), fixed(23, (H, H), 0.5), fixed(24, (H,))
-    dH = fixed(25, (m, T, H))
-    last_only = np.zeros((m, T, H))
+    m, T, D, n_h = 3, 5, 2, 4
+    X, h0 = fixed(20, (m, T, D)), np.tanh(fixed(21, (m, n_h)))
+    Wx, Wh, b = fixed(22, (D, n_h), 0.7), fixed(23, (n_h, n_h), 0.5), fixed(24, (n_h,))
+    dH = fixed(25, (m, T, n_h))
+    last_only = np.zeros((m, T, n_h))
     last_only[:, -1] = dH[:, -1]
-    first_only = np.zeros((m, T, H))
+    first_only = np.zeros((m, T, n_h))
     first_only[:, 0] = dH[:, 0]
     return [
-        _bptt_case("a random sequence, X (3, 5, 2), H = 4, a gradient on every state",
+        _bptt_case("a random sequence, X (3, 5, 2), n_h = 4, a gradient on every state",
                    dH, X, h0, Wx, Wh, b),
         _bptt_case("a gradient on the last state only (a classifier reading h_T): it must "
                    "travel back through every step", last_only, X, h0, Wx, Wh, b),
@@ -246,8 +247,8 @@ def bptt_cases(rng=None):
                    first_only, X, h0, Wx, Wh, b),
         _bptt_case("a sequence of one step (T = 1)", dH[:, :1], X[:, :1], h0, Wx, Wh, b),
         _bptt_case("h0 = 0 and Wh = 0 (no memory: the steps are independent)",
-                   dH, X, np.zeros((m, H)), Wx, np.zeros((H, H)), b),
-        _bptt_case("a long sequence (T = 12) of one example", fixed(26, (1, 12, H)),
+                   dH, X, np.zeros((m, n_h)), Wx, np.zeros((n_h, n_h)), b),
+        _bptt_case("a long sequence (T = 12) of one example", fixed(26, (1, 12, n_h)),
                    fixed(27, (1, 12, D)), h0[:1], Wx, Wh, b),
     ]
 
@@ -257,8 +258,8 @@ def check_bptt(function, *, seed=None):
     ``(dX, dh0, dWx, dWh, db)`` for $h_t = \tanh(x_t W_x + h_{t-1} W_h + b)$, given
     ``dH`` $= \partial J / \partial h_t$ for every step.
 
-    X: ``(m, T, D)``; dH: ``(m, T, H)``; h0: ``(m, H)``; Wx: ``(D, H)``; Wh: ``(H, H)``;
-    b: ``(H,)``; float64. The answers are shaped like X, h0, Wx, Wh and b.
+    X: ``(m, T, D)``; dH: ``(m, T, n_h)``; h0: ``(m, n_h)``; Wx: ``(D, n_h)``; Wh: ``(n_h, n_h)``;
+    b: ``(n_h,)``; float64. The answers are shaped like X, h0, Wx, Wh and b.
     """
     cases = bptt_cases()
     if seed is not None:
