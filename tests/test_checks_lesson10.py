@@ -20,9 +20,9 @@ CONV = '''
 def conv2d_single(image, kernel):
     kh, kw = kernel.shape
     out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
-    for y in range(out.shape[0]):
-        for x in range(out.shape[1]):
-            out[y, x] = np.sum(image[y:y + kh, x:x + kw] * kernel)
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            out[i, j] = np.sum(image[i:i + kh, j:j + kw] * kernel)
     return out
 '''
 
@@ -42,13 +42,13 @@ def maxpool2x2(image):
 '''
 
 POOL_BACKWARD = '''
-def maxpool2x2_backward(dP, image):
+def maxpool2x2_backward(dout, image):
     dX = np.zeros_like(image)
-    for y in range(dP.shape[0]):
-        for x in range(dP.shape[1]):
-            block = image[2 * y:2 * y + 2, 2 * x:2 * x + 2]
+    for i in range(dout.shape[0]):
+        for j in range(dout.shape[1]):
+            block = image[2 * i:2 * i + 2, 2 * j:2 * j + 2]
             u, v = np.unravel_index(np.argmax(block), block.shape)
-            dX[2 * y + u, 2 * x + v] = dP[y, x]
+            dX[2 * i + u, 2 * j + v] = dout[i, j]
     return dX
 '''
 
@@ -184,8 +184,8 @@ def test_pool_check_fails_a_wrong_reshape():
 
 
 def test_pool_backward_check_fails_a_gradient_spread_over_the_block():
-    def spread(dP, image):
-        return np.kron(dP, np.ones((2, 2))) / 4
+    def spread(dout, image):
+        return np.kron(dout, np.ones((2, 2))) / 4
 
     with pytest.raises(CheckFailed, match="4x4 example"):
         check_maxpool2x2_backward(spread)

@@ -24,13 +24,14 @@ HINTS = {
         "Slide the kernel over every position where it fits entirely inside the image. At each "
         "position, multiply the patch under the kernel by the kernel, element by element, and "
         "add everything up: that is one output number. Do not flip the kernel.",
-        "For an image (H, W) and a kernel (kh, kw) the output is (H − kh + 1, W − kw + 1), and "
-        "out[y, x] = Σᵤ Σᵥ K[u, v] · I[y + u, x + v], with u from 0 to kh − 1 and v from 0 to "
-        "kw − 1. Two loops over y and x, and a slice of the image for the patch.",
+        "For an image (n_H, n_W) and a kernel (kh, kw) the output is "
+        "(n_H − kh + 1, n_W − kw + 1), and "
+        "out[i, j] = Σᵤ Σᵥ K[u, v] · I[i + u, j + v], with u from 0 to kh − 1 and v from 0 to "
+        "kw − 1. Two loops over i and j, and a slice of the image for the patch.",
     ),
     "lesson10-conv2d-backward": (
-        "Each kernel weight K[u, v] meets the image pixel I[y + u, x + v] at every output "
-        "position (y, x), so its gradient sums dZ[y, x] times that pixel: a convolution of the "
+        "Each kernel weight K[u, v] meets the image pixel I[i + u, j + v] at every output "
+        "position (i, j), so its gradient sums dZ[i, j] times that pixel: a convolution of the "
         "image with dZ used as the kernel. Each image pixel receives a share from every "
         "output whose window covered it: a full convolution of dZ with the kernel turned "
         "by 180°.",
@@ -38,25 +39,26 @@ HINTS = {
         "dI = the valid convolution of dZ, padded with kh − 1 rows and kw − 1 columns of zeros "
         "on every side, with the kernel flipped in both directions (its shape is the "
         "image's). Your conv2d_single does both.",
-        "Check the shapes: the image (H, W), the kernel (kh, kw), dZ (H − kh + 1, W − kw + 1). "
-        "Padding dZ by kh − 1 on each side gives H + kh − 1 rows, and a kh-row kernel then "
-        "gives H rows back.",
+        "Check the shapes: the image (n_H, n_W), the kernel (kh, kw), "
+        "dZ (n_H − kh + 1, n_W − kw + 1). "
+        "Padding dZ by kh − 1 on each side gives n_H + kh − 1 rows, and a kh-row kernel then "
+        "gives n_H rows back.",
     ),
     "lesson10-maxpool2x2": (
         "Cut the image into non-overlapping 2 x 2 blocks and keep the largest number of each "
         "block. The output has half as many rows and half as many columns.",
-        "out[y, x] = the maximum of I[2y, 2x], I[2y, 2x + 1], I[2y + 1, 2x] and "
-        "I[2y + 1, 2x + 1], for an output of shape (H / 2, W / 2). Loops over y and x work; "
-        "so does a reshape to (H / 2, 2, W / 2, 2) and a maximum over the two axes of size 2.",
+        "out[i, j] = the maximum of I[2i, 2j], I[2i, 2j + 1], I[2i + 1, 2j] and "
+        "I[2i + 1, 2j + 1], for an output of shape (n_H / 2, n_W / 2). Loops over i and j work; "
+        "so does a reshape to (n_H / 2, 2, n_W / 2, 2) and a maximum over the two axes of size 2.",
     ),
     "lesson10-maxpool2x2-backward": (
         "Only the winner of each 2 x 2 block influenced the output, so only it gets a gradient: "
-        "all of dP at (y, x) goes to the position of the block's maximum, and the other three "
+        "all of dout at (i, j) goes to the position of the block's maximum, and the other three "
         "positions get 0.",
-        "Start from zeros shaped like the image. For each block (y, x), find the row u and "
+        "Start from zeros shaped like the image. For each block (i, j), find the row u and "
         "column v of its maximum inside the block (np.argmax on the block, then "
-        "np.unravel_index), and put the gradient of block (y, x) at image position "
-        "(2y + u, 2x + v).",
+        "np.unravel_index), and put the gradient of block (i, j) at image position "
+        "(2i + u, 2j + v).",
         "If a block holds its maximum twice, give the gradient to the first one in reading "
         "order (row by row), which is what np.argmax picks.",
     ),
@@ -77,7 +79,7 @@ def fixed(seed, shape):
 
 
 def _as_batch(image):
-    """A 2-D image as a float64 batch of one one-channel image ``(1, 1, H, W)``."""
+    """A 2-D image as a float64 batch of one one-channel image ``(1, 1, n_H, n_W)``."""
     return np.asarray(image, dtype=np.float64)[None, None]
 
 
@@ -86,7 +88,7 @@ def _as_batch(image):
 
 def conv2d_single(image, kernel):
     """The exercise's answer from nnlib: the valid convolution (no flip) of ``image``
-    ``(H, W)`` with ``kernel`` ``(kh, kw)``, shape ``(H - kh + 1, W - kw + 1)``, float64."""
+    ``(n_H, n_W)`` with ``kernel`` ``(kh, kw)``, shape ``(n_H - kh + 1, n_W - kw + 1)``, float64."""
     Z, _ = conv_forward(_as_batch(image), _as_batch(kernel), np.zeros(1))
     return Z[0, 0]
 
@@ -102,9 +104,9 @@ def conv_cases(rng=None):
         cases = []
         for index in range(4):
             kh, kw = (int(v) for v in rng.integers(1, 5, size=2))
-            H, W = kh + int(rng.integers(0, 6)), kw + int(rng.integers(1, 6))
-            cases.append(_conv_case(f"hidden case {index + 1}: image ({H}, {W}), kernel "
-                                    f"({kh}, {kw})", rng.standard_normal((H, W)),
+            n_H, n_W = kh + int(rng.integers(0, 6)), kw + int(rng.integers(1, 6))
+            cases.append(_conv_case(f"hidden case {index + 1}: image ({n_H}, {n_W}), kernel "
+                                    f"({kh}, {kw})", rng.standard_normal((n_H, n_W)),
                                     rng.standard_normal((kh, kw))))
         return cases
     image = fixed(0, (6, 7))
@@ -137,9 +139,10 @@ def check_conv2d_single(function, *, seed=None):
     r"""Check the learner's ``conv2d_single(image, kernel)``, a "valid" convolution in deep
     learning's sense (a cross-correlation: the kernel is not flipped):
 
-    $$Z[y, x] = \sum_{u=0}^{k_h - 1} \sum_{v=0}^{k_w - 1} K[u, v]\, I[y + u, x + v]$$
+    $$Z[i, j] = \sum_{u=0}^{k_h - 1} \sum_{v=0}^{k_w - 1} K[u, v]\, I[i + u, j + v]$$
 
-    image: ``(H, W)``; kernel: ``(kh, kw)``; the answer ``(H - kh + 1, W - kw + 1)``, float64.
+    image: ``(n_H, n_W)``; kernel: ``(kh, kw)``; the answer ``(n_H - kh + 1, n_W - kw + 1)``,
+    float64.
     """
     cases = conv_cases()
     if seed is not None:
@@ -149,7 +152,7 @@ def check_conv2d_single(function, *, seed=None):
 
 def conv2d_backward_single(dZ, image, kernel):
     """The exercise's answer from nnlib: ``(dimage, dkernel)`` of ``conv2d_single`` for the
-    output gradient ``dZ`` ``(H - kh + 1, W - kw + 1)``, in float64."""
+    output gradient ``dZ`` ``(n_H - kh + 1, n_W - kw + 1)``, in float64."""
     _, cache = conv_forward(_as_batch(image), _as_batch(kernel), np.zeros(1))
     dX, dK, _ = conv_backward(_as_batch(dZ), cache)
     return dX[0, 0], dK[0, 0]
@@ -166,10 +169,10 @@ def conv_backward_cases(rng=None):
         cases = []
         for index in range(4):
             kh, kw = (int(v) for v in rng.integers(1, 5, size=2))
-            H, W = kh + int(rng.integers(0, 6)), kw + int(rng.integers(1, 6))
+            n_H, n_W = kh + int(rng.integers(0, 6)), kw + int(rng.integers(1, 6))
             cases.append(_conv_backward_case(
-                f"hidden case {index + 1}: image ({H}, {W}), kernel ({kh}, {kw})",
-                rng.standard_normal((H - kh + 1, W - kw + 1)), rng.standard_normal((H, W)),
+                f"hidden case {index + 1}: image ({n_H}, {n_W}), kernel ({kh}, {kw})",
+                rng.standard_normal((n_H - kh + 1, n_W - kw + 1)), rng.standard_normal((n_H, n_W)),
                 rng.standard_normal((kh, kw))))
         return cases
     image, kernel = fixed(10, (5, 6)), fixed(11, (3, 2))
@@ -196,9 +199,9 @@ def conv_backward_cases(rng=None):
 
 def check_conv2d_backward(function, *, seed=None):
     r"""Check the learner's ``conv2d_backward_single(dZ, image, kernel)``, which returns
-    ``(dimage, dkernel)`` shaped like ``image`` ``(H, W)`` and ``kernel`` ``(kh, kw)``:
+    ``(dimage, dkernel)`` shaped like ``image`` ``(n_H, n_W)`` and ``kernel`` ``(kh, kw)``:
 
-    $$dK[u, v] = \sum_{y, x} dZ[y, x]\, I[y + u, x + v], \qquad
+    $$dK[u, v] = \sum_{i, j} dZ[i, j]\, I[i + u, j + v], \qquad
     dI = \mathrm{conv}\big(\mathrm{pad}_{k-1}(dZ),\ K \text{ rotated by } 180°\big)$$
 
     in float64.
@@ -214,7 +217,7 @@ def check_conv2d_backward(function, *, seed=None):
 
 def maxpool2x2(image):
     """The exercise's answer from nnlib: the maximum of each 2x2 block of ``image``
-    ``(H, W)`` (``H``, ``W`` even), shape ``(H // 2, W // 2)``, float64."""
+    ``(n_H, n_W)`` (``n_H``, ``n_W`` even), shape ``(n_H // 2, n_W // 2)``, float64."""
     P, _ = maxpool_forward(_as_batch(image), size=2, stride=2)
     return P[0, 0]
 
@@ -229,9 +232,9 @@ def pool_cases(rng=None):
     if rng is not None:
         cases = []
         for index in range(4):
-            H, W = 2 * int(rng.integers(1, 5)), 2 * int(rng.integers(1, 5))
-            cases.append(_pool_case(f"hidden case {index + 1}: image ({H}, {W})",
-                                    rng.standard_normal((H, W))))
+            n_H, n_W = 2 * int(rng.integers(1, 5)), 2 * int(rng.integers(1, 5))
+            cases.append(_pool_case(f"hidden case {index + 1}: image ({n_H}, {n_W})",
+                                    rng.standard_normal((n_H, n_W))))
         return cases
     return [
         _pool_case("one 2x2 block (one output number)", [[1.0, 5.0], [3.0, 2.0]]),
@@ -248,9 +251,9 @@ def pool_cases(rng=None):
 def check_maxpool2x2(function, *, seed=None):
     r"""Check the learner's ``maxpool2x2(image)``: the largest value of each 2x2 block,
 
-    $$P[y, x] = \max\big(I[2y, 2x], I[2y, 2x + 1], I[2y + 1, 2x], I[2y + 1, 2x + 1]\big)$$
+    $$M[i, j] = \max\big(I[2i, 2j], I[2i, 2j + 1], I[2i + 1, 2j], I[2i + 1, 2j + 1]\big)$$
 
-    image: ``(H, W)`` with ``H`` and ``W`` even; the answer ``(H // 2, W // 2)``.
+    image: ``(n_H, n_W)`` with ``n_H`` and ``n_W`` even; the answer ``(n_H // 2, n_W // 2)``.
     """
     cases = pool_cases()
     if seed is not None:
@@ -258,17 +261,17 @@ def check_maxpool2x2(function, *, seed=None):
     _strict("maxpool2x2", function, cases, "lesson10-maxpool2x2")
 
 
-def maxpool2x2_backward(dP, image):
-    """The exercise's answer from nnlib: the gradient ``(H, W)`` of ``maxpool2x2`` for
-    ``dP`` ``(H // 2, W // 2)``: each block's gradient goes to its maximum (the first one in
+def maxpool2x2_backward(dout, image):
+    """The exercise's answer from nnlib: the gradient ``(n_H, n_W)`` of ``maxpool2x2`` for
+    ``dout`` ``(n_H // 2, n_W // 2)``: each block's gradient goes to its maximum (the first one in
     reading order on a tie), in float64."""
     _, cache = maxpool_forward(_as_batch(image), size=2, stride=2)
-    return maxpool_backward(_as_batch(dP), cache)[0, 0]
+    return maxpool_backward(_as_batch(dout), cache)[0, 0]
 
 
-def _pool_backward_case(description, dP, image):
-    dP, image = np.asarray(dP, np.float64), np.asarray(image, np.float64)
-    return Case(description, (dP, image), maxpool2x2_backward(dP, image))
+def _pool_backward_case(description, dout, image):
+    dout, image = np.asarray(dout, np.float64), np.asarray(image, np.float64)
+    return Case(description, (dout, image), maxpool2x2_backward(dout, image))
 
 
 def pool_backward_cases(rng=None):
@@ -284,7 +287,7 @@ def pool_backward_cases(rng=None):
     example = np.array([[1.0, 3.0, 0.0, 2.0], [4.0, 2.0, 1.0, 5.0],
                         [0.0, 6.0, 7.0, 1.0], [2.0, 1.0, 3.0, 8.0]])
     return [
-        _pool_backward_case("the 4x4 example of the lesson with dP = [[10, 20], [30, 40]]",
+        _pool_backward_case("the 4x4 example of the lesson with dout = [[10, 20], [30, 40]]",
                             [[10.0, 20.0], [30.0, 40.0]], example),
         _pool_backward_case("one 2x2 block whose maximum is at the bottom left",
                             [[2.5]], [[1.0, 0.0], [3.0, 2.0]]),
@@ -293,16 +296,16 @@ def pool_backward_cases(rng=None):
                             [[0.0, 5.0, -1.0, -1.0], [5.0, 1.0, -1.0, -3.0]]),
         _pool_backward_case("an image of negative numbers only", [[1.0, 2.0], [3.0, 4.0]],
                             -np.arange(1.0, 17.0).reshape(4, 4)[:, ::-1]),
-        _pool_backward_case("a random 6x8 image (dP 3x4, not square)", fixed(30, (3, 4)),
+        _pool_backward_case("a random 6x8 image (dout 3x4, not square)", fixed(30, (3, 4)),
                             fixed(31, (6, 8))),
-        _pool_backward_case("a random 4x2 image (dP 2x1)", fixed(32, (2, 1)), fixed(33, (4, 2))),
+        _pool_backward_case("a random 4x2 image (dout 2x1)", fixed(32, (2, 1)), fixed(33, (4, 2))),
     ]
 
 
 def check_maxpool2x2_backward(function, *, seed=None):
-    r"""Check the learner's ``maxpool2x2_backward(dP, image)``: ``dX`` ``(H, W)`` with
-    ``dP[y, x]`` at the position of block ``(y, x)``'s maximum and 0 everywhere else.
-    dP: ``(H // 2, W // 2)``; image: ``(H, W)``; float64.
+    r"""Check the learner's ``maxpool2x2_backward(dout, image)``: ``dX`` ``(n_H, n_W)`` with
+    ``dout[i, j]`` at the position of block ``(i, j)``'s maximum and 0 everywhere else.
+    dout: ``(n_H // 2, n_W // 2)``; image: ``(n_H, n_W)``; float64.
     """
     cases = pool_backward_cases()
     if seed is not None:
