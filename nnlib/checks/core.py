@@ -5,9 +5,13 @@ A check prints one pass line, or raises :class:`CheckFailed` (an ``AssertionErro
 nbgrader and pytest count it as a failure) saying which case failed, what was expected, what
 was given, and a hint. It never shows the reference code, and a learner's exception (including
 the ``NotImplementedError`` of an unfinished exercise) becomes a clear failure, not a crash.
+In IPython and Jupyter its traceback shows the learner's own lines only, never the code of
+the checks.
 """
 
+import types
 from collections import namedtuple
+from pathlib import Path
 
 import numpy as np
 
@@ -15,8 +19,56 @@ Case = namedtuple("Case", ["description", "args", "expected"])
 Case.__doc__ = """One test case: a description, the arguments to call with, the expected result."""
 
 
+CHECKS_FOLDER = Path(__file__).resolve().parent  # the code a failed check does not show
+
+
 class CheckFailed(AssertionError):
-    """An exercise check did not pass; the message says why and how to fix it."""
+    """An exercise check did not pass; the message says why and how to fix it.
+
+    raised: the exception the learner's function raised, if that is why the check failed;
+    the traceback then shows where in the learner's code it happened.
+    """
+
+    def __init__(self, message, *, raised=None):
+        super().__init__(message)
+        self.raised = raised
+
+    def _render_traceback_(self):
+        """What IPython and Jupyter show for a failed check (IPython calls this instead of
+        formatting the traceback itself): the learner's lines, the call of the check and,
+        if the learner's function raised, the lines it raised from, then the message. The
+        frames of the checks are left out: they are not the learner's to fix, and they would
+        show the reference code."""
+        entries = learner_entries(self.__traceback__)
+        if self.raised is not None:
+            entries += learner_entries(self.raised.__traceback__)
+        shown = rebuild(entries)
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None:  # called by hand, outside IPython
+            import traceback
+
+            return traceback.format_exception(type(self), self, shown)
+        return shell.InteractiveTB.structured_traceback(type(self), self, shown)
+
+
+def learner_entries(tb):
+    """The entries of the traceback ``tb`` whose code is not in nnlib.checks, in order."""
+    entries = []
+    while tb is not None:
+        if CHECKS_FOLDER not in Path(tb.tb_frame.f_code.co_filename).resolve().parents:
+            entries.append(tb)
+        tb = tb.tb_next
+    return entries
+
+
+def rebuild(entries):
+    """One traceback made of ``entries`` (traceback objects), in their order."""
+    tb = None
+    for entry in reversed(entries):
+        tb = types.TracebackType(tb, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return tb
 
 
 def summarize(value):
@@ -107,7 +159,7 @@ def run_check(title, function, cases, hint=None, rtol=1e-4, atol=1e-6, *, exerci
         except Exception as error:  # the learner's bug must not crash the check
             raise CheckFailed(
                 f"✘ {title}: on {case.description}, your function raised "
-                f"{type(error).__name__}: {error}. Hint: {hint}"
+                f"{type(error).__name__}: {error}. Hint: {hint}", raised=error
             ) from None
         reason = compare(got, case.expected, rtol, atol)
         if reason:

@@ -49,8 +49,9 @@ def without_warnings(function, why=None):
         with warnings_as_errors():
             try:
                 return function(*args, **kwargs)
-            except Warning as warning:
-                raise RuntimeWarning(f"{warning} ({why})" if why else str(warning)) from None
+            except Warning as warning:  # keeps its traceback: the line that warned
+                raise RuntimeWarning(f"{warning} ({why})" if why else str(warning)
+                                     ).with_traceback(warning.__traceback__) from None
     return wrapped
 
 
