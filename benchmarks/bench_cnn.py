@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/bench_cnn.py                          # the default ConvNet
     .venv/bin/python benchmarks/bench_cnn.py --channels 8 16 --hidden 64 --epochs 3
 
-The network (nnlib.conv.ConvNet): for each ``--channels`` entry a 5x5 convolution (padding 2)
-+ ReLU + 2x2 max pooling, then dense ReLU layers ``--hidden`` and a softmax over the 10 digits.
+The network (nnlib.ConvNet, from nnlib/convnet.py): for each ``--channels`` entry a 5x5
+convolution (padding 2) + ReLU + 2x2 max pooling, then dense ReLU layers ``--hidden`` and a
+softmax over the 10 digits.
 Adam, float32, shuffled mini-batches; MNIST from nnlib.data.load_mnist (set NNLIB_DATA_DIR to a
 folder holding the four .gz files). The test set is evaluated after every epoch (its time is
 not part of the epoch time).
@@ -17,8 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from nnlib.convnet import ConvNet  # noqa: E402
-from nnlib.data import load_mnist  # noqa: E402
+from nnlib import ConvNet, load_mnist  # noqa: E402
 
 
 def main(argv=None):

@@ -5,19 +5,19 @@ The expected answers come from :mod:`nnlib.conv` (``conv_forward``/``conv_backwa
 ``maxpool_forward``/``maxpool_backward`` on the image as a batch of one one-channel image),
 computed in float64. ``seed=None`` runs the visible cases; an int ``seed`` adds hidden cases of
 the same kinds drawn from ``np.random.default_rng(seed)``. A warning (overflow, division by
-zero) in the learner's function is a failure, not something to silence.
+zero) in the learner's function is a failure, not something to silence, and a result keeps the
+dtype of its input, float64 here (see :mod:`nnlib.checks.strict`).
 
 The functions named after the exercises (:func:`conv2d_single`, :func:`conv2d_backward_single`,
 :func:`maxpool2x2`, :func:`maxpool2x2_backward`) are nnlib's answers, for a student version to
 fall back on (``yours_or_nnlib``).
 """
 
-import warnings
-
 import numpy as np
 
 from ..conv import conv_backward, conv_forward, maxpool_backward, maxpool_forward
 from .core import Case, run_check
+from .strict import hidden_rng, keeping_dtype, without_warnings
 
 HINTS = {
     "lesson10-conv2d-single": (
@@ -65,12 +65,6 @@ HINTS = {
 }
 
 
-def _strict(title, function, cases, exercise, rtol=1e-6, atol=1e-9):
-    """``run_check`` with every warning turned into an error, so that an overflow or a
-    division by zero in the learner's code fails the check instead of passing silently."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        run_check(title, function, cases, exercise=exercise, rtol=rtol, atol=atol)
 
 
 def fixed(seed, shape):
@@ -145,9 +139,13 @@ def check_conv2d_single(function, *, seed=None):
     float64.
     """
     cases = conv_cases()
-    if seed is not None:
-        cases += conv_cases(np.random.default_rng(seed))
-    _strict("conv2d_single", function, cases, "lesson10-conv2d-single")
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += conv_cases(hidden)
+    strict = without_warnings(keeping_dtype(function, "image"),
+                              "a sum of products of a patch and the kernel needs no division")
+    run_check("conv2d_single", strict, cases,
+              exercise="lesson10-conv2d-single", rtol=1e-6, atol=1e-9)
 
 
 def conv2d_backward_single(dZ, image, kernel):
@@ -207,9 +205,13 @@ def check_conv2d_backward(function, *, seed=None):
     in float64.
     """
     cases = conv_backward_cases()
-    if seed is not None:
-        cases += conv_backward_cases(np.random.default_rng(seed))
-    _strict("conv2d_backward_single", function, cases, "lesson10-conv2d-backward")
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += conv_backward_cases(hidden)
+    strict = without_warnings(keeping_dtype(function, "dZ"),
+                              "both gradients are convolutions, with no division")
+    run_check("conv2d_backward_single", strict, cases,
+              exercise="lesson10-conv2d-backward", rtol=1e-6, atol=1e-9)
 
 
 # ----------------------------------------------------------------------------- max pooling
@@ -256,9 +258,13 @@ def check_maxpool2x2(function, *, seed=None):
     image: ``(n_H, n_W)`` with ``n_H`` and ``n_W`` even; the answer ``(n_H // 2, n_W // 2)``.
     """
     cases = pool_cases()
-    if seed is not None:
-        cases += pool_cases(np.random.default_rng(seed))
-    _strict("maxpool2x2", function, cases, "lesson10-maxpool2x2")
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += pool_cases(hidden)
+    strict = without_warnings(keeping_dtype(function, "image"),
+                              "the largest of four numbers needs no arithmetic")
+    run_check("maxpool2x2", strict, cases,
+              exercise="lesson10-maxpool2x2", rtol=1e-6, atol=1e-9)
 
 
 def maxpool2x2_backward(dout, image):
@@ -308,6 +314,10 @@ def check_maxpool2x2_backward(function, *, seed=None):
     dout: ``(n_H // 2, n_W // 2)``; image: ``(n_H, n_W)``; float64.
     """
     cases = pool_backward_cases()
-    if seed is not None:
-        cases += pool_backward_cases(np.random.default_rng(seed))
-    _strict("maxpool2x2_backward", function, cases, "lesson10-maxpool2x2-backward")
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += pool_backward_cases(hidden)
+    strict = without_warnings(keeping_dtype(function, "dout"),
+                              "sending dout to each block's maximum needs no arithmetic")
+    run_check("maxpool2x2_backward", strict, cases,
+              exercise="lesson10-maxpool2x2-backward", rtol=1e-6, atol=1e-9)

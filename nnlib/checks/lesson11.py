@@ -5,19 +5,19 @@ The expected answers come from :func:`nnlib.rnn.rnn_forward` and :func:`nnlib.rn
 (a step is a sequence of length 1), computed in float64, the lesson's dtype for gradient
 checks. ``seed=None`` runs the visible cases; an int ``seed`` adds hidden cases of the same
 kinds drawn from ``np.random.default_rng(seed)``. A warning (overflow, invalid value) in the
-learner's function is a failure, not something to silence.
+learner's function is a failure, not something to silence, and a result keeps the dtype of its
+input, float64 here (see :mod:`nnlib.checks.strict`).
 
 The functions named after the exercises (:func:`rnn_step_forward`, :func:`rnn_step_backward`,
 :func:`bptt`) are nnlib's answers, for a student version to fall back on
 (``yours_or_nnlib``).
 """
 
-import warnings
-
 import numpy as np
 
 from ..rnn import rnn_backward, rnn_forward
 from .core import Case, run_check
+from .strict import hidden_rng, keeping_dtype, without_warnings
 
 HINTS = {
     "lesson11-rnn-step-forward": (
@@ -49,14 +49,6 @@ HINTS = {
         "h₀ for the first step.",
     ),
 }
-
-
-def _strict(title, function, cases, exercise, rtol=1e-6, atol=1e-9):
-    """``run_check`` with every warning turned into an error, so that an overflow or an
-    invalid value in the learner's code fails the check instead of passing silently."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        run_check(title, function, cases, exercise=exercise, rtol=rtol, atol=atol)
 
 
 def fixed(seed, shape, scale=1.0):
@@ -130,9 +122,13 @@ def check_rnn_step_forward(function, *, seed=None):
     answer ``(m, n_h)``, in float64.
     """
     cases = step_forward_cases()
-    if seed is not None:
-        cases += step_forward_cases(np.random.default_rng(seed))
-    _strict("rnn_step_forward", function, cases, "lesson11-rnn-step-forward")
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += step_forward_cases(hidden)
+    strict = without_warnings(keeping_dtype(function, "x"),
+                              "np.tanh saturates without overflowing; exp-based formulas do not")
+    run_check("rnn_step_forward", strict, cases, exercise="lesson11-rnn-step-forward",
+              rtol=1e-6, atol=1e-9)
 
 
 # ----------------------------------------------------------------------------- one step backward
@@ -193,9 +189,13 @@ def check_rnn_step_backward(function, *, seed=None):
     Shapes as in :func:`check_rnn_step_forward`, dh ``(m, n_h)``; float64.
     """
     cases = step_backward_cases()
-    if seed is not None:
-        cases += step_backward_cases(np.random.default_rng(seed))
-    _strict("rnn_step_backward", function, cases, "lesson11-rnn-step-backward")
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += step_backward_cases(hidden)
+    strict = without_warnings(keeping_dtype(function, "dh"),
+                              "write tanh's derivative with h, from np.tanh, which cannot overflow")
+    run_check("rnn_step_backward", strict, cases, exercise="lesson11-rnn-step-backward",
+              rtol=1e-6, atol=1e-9)
 
 
 # ----------------------------------------------------------------------------- through time
@@ -262,6 +262,9 @@ def check_bptt(function, *, seed=None):
     b: ``(n_h,)``; float64. The answers are shaped like X, h0, Wx, Wh and b.
     """
     cases = bptt_cases()
-    if seed is not None:
-        cases += bptt_cases(np.random.default_rng(seed))
-    _strict("bptt", function, cases, "lesson11-bptt")
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += bptt_cases(hidden)
+    strict = without_warnings(keeping_dtype(function, "dH"),
+                              "the steps need only np.tanh and matrix products")
+    run_check("bptt", strict, cases, exercise="lesson11-bptt", rtol=1e-6, atol=1e-9)
