@@ -175,7 +175,7 @@ def test_a_loop_that_forgets_to_return_is_named():
     def no_return(*args):
         loop()(*args)
 
-    with pytest.raises(CheckFailed, match="forget to return"):
+    with pytest.raises(CheckFailed, match="forget to `return`"):
         check_train_sgd(no_return)
 
 

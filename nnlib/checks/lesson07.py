@@ -303,7 +303,7 @@ class Loop:
             result = self.train_sgd(X_seen, Y_seen, layer_sizes, epochs, batch_size,
                                     learning_rate, seed)
         if result is None:
-            return "nothing: did you forget to return the trained parameters and the costs?"
+            return "nothing: did you forget to `return` the trained parameters and the costs?"
         if not (isinstance(result, (tuple, list)) and len(result) == 2):
             return (f"{summarize(result)} instead of a pair: the parameter dict and the "
                     f"list of costs")
