@@ -153,11 +153,11 @@ def test_serve_sees_which_watched_nnlib_function_ran():
 def test_references_are_the_nnlib_functions_the_check_computes_its_answers_with():
     from grading_fixture_checks import check_squash
 
-    from nnlib.checks.lesson03 import check_layer_forward
+    from nnlib.checks.lesson03 import check_forward_propagation
 
     assert "nnlib.activations:sigmoid" in references(check_squash, "squash")
-    found = references(check_layer_forward, "layer_forward")
-    assert "nnlib.forward:layer_forward" in found
+    found = references(check_forward_propagation, "forward_propagation")
+    assert "nnlib.forward:forward_propagation" in found
     assert not [name for name in found if name.startswith(("nnlib.checks", "nnlib.grading"))]
 
 
