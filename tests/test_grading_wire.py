@@ -216,3 +216,19 @@ def test_the_stand_in_writes_changes_back_into_the_callers_arguments():
     expected = np.random.default_rng(0)
     expected.random(10)
     assert rng.random() == expected.random()
+
+
+def test_the_stand_in_writes_changes_back_into_keyword_arguments_too():
+    """Lesson 03's initialize_parameters(*sizes, rng=generator), called twice with one
+    generator, draws new weights the second time, as in the notebook."""
+    def draw(n, rng=None, out=None):
+        out[:] = n
+        return rng.standard_normal(n)
+
+    proxy = KernelFunction(FakeSession(draw), "ex", "draw")
+    rng, out = np.random.default_rng(11), np.zeros(2)
+    first, second = proxy(2, rng=rng, out=out), proxy(2, rng=rng, out=out)
+    expected = np.random.default_rng(11)
+    np.testing.assert_array_equal(first, expected.standard_normal(2))
+    np.testing.assert_array_equal(second, expected.standard_normal(2))
+    np.testing.assert_array_equal(out, [2.0, 2.0])

@@ -5,7 +5,9 @@ each exercise's check cell it keeps the learner's function as it is at that mome
 later cell (``f = yours_or_nnlib(f, ...)``) cannot swap it for nnlib's. Afterwards
 :class:`KernelFunction` stands in for that function in the grader's process: calling it sends
 the arguments to the kernel (see :mod:`nnlib.grading.wire`), calls the learner's function there,
-and returns what it returned, raising what it raised and re-issuing its warnings.
+and returns what it returned, raising what it raised and re-issuing its warnings; what the
+call changed in its arguments (positional or keyword: an array written into, a generator drawn
+from) is written back into the grader's objects.
 
 Every wait is bounded by the notebook's deadline: :class:`NotebookTimeout` when it passes,
 :class:`KernelDied` when the kernel dies.
@@ -88,6 +90,14 @@ def _write_back(original, new):
         original[:] = new
     elif isinstance(original, np.random.Generator) and isinstance(new, np.random.Generator):
         original.bit_generator.state = new.bit_generator.state
+
+
+def _decoded(reply, field):
+    """The reply's ``field`` decoded, or ``None`` if it is missing or cannot be read."""
+    try:
+        return wire.decode(reply[field]) if reply.get(field) is not None else None
+    except wire.WireError:
+        return None
 
 
 class KernelSession:
@@ -240,13 +250,14 @@ class KernelFunction:
         watched = [name for name in self.watched if name not in given]
         reply = self.session.call(self.exercise_id, args, kwargs, watched)
         self.calls.update(str(c) for c in reply.get("calls", []) if isinstance(c, str))
-        try:
-            after = wire.decode(reply["args"]) if reply.get("args") is not None else None
-        except wire.WireError:
-            after = None
+        after = _decoded(reply, "args")
         if isinstance(after, list) and len(after) == len(args):
             for original, new in zip(args, after):
                 _write_back(original, new)
+        after = _decoded(reply, "kwargs")
+        if isinstance(after, dict) and set(after) == set(kwargs):
+            for name, original in kwargs.items():
+                _write_back(original, after[name])
         for item in reply.get("warnings", [])[:50]:
             if isinstance(item, dict):
                 category = _exception_class(item.get("category"), Warning, item.get("builtin"))

@@ -195,8 +195,9 @@ def serve(function, request_text, watched=()):
     ``{"args": [...], "kwargs": {...}}``) and return the reply's JSON text.
 
     The reply holds ``result`` (or ``error``: its type, whether that type is a built-in
-    exception, and its message), the arguments as they are after the call (so that the grader
-    sees a function that writes into its inputs), the warnings raised, and which of the
+    exception, and its message), the arguments, positional (``args``) and keyword
+    (``kwargs``), as they are after the call (so that the grader sees a function that writes
+    into its inputs or draws from a generator it is given), the warnings raised, and which of the
     ``watched`` functions (``"module:qualname"`` names) ran during the call.
     """
     import builtins
@@ -241,6 +242,10 @@ def serve(function, request_text, watched=()):
         reply["args"] = encode(list(args), functions=True)
     except WireError:
         reply["args"] = None
+    try:
+        reply["kwargs"] = encode(kwargs, functions=True)
+    except WireError:
+        reply["kwargs"] = None
     reply["warnings"] = [{"category": w.category.__name__, "message": str(w.message)[:2000],
                           "builtin": getattr(builtins, w.category.__name__, None) is w.category}
                          for w in caught[:50]]
