@@ -244,3 +244,25 @@ def test_serve_leaves_out_watched_calls_made_by_a_function_the_check_passed():
     both = serve(lambda derivative, z: derivative(z) + nnlib.activations.sigmoid(z), given,
                  np.zeros(2), watched=watched)
     assert both["calls"] == watched
+
+
+def test_a_watched_array_travels_with_the_rows_taken_from_it():
+    def take(X):
+        return X[np.array([2, 0])].sum() + X[1:3].sum() + X[[1]].sum()
+
+    X = wire.watched(np.arange(8.0).reshape(4, 2))
+    KernelFunction(FakeSession(take), "ex", "take")(X)
+    assert [r if isinstance(r, str) else r.tolist() for r in X.rows] == [[2, 0], "slice", [1]]
+    assert type(X[0]) is np.ndarray  # what is taken is a plain array
+
+
+def test_lesson_07s_loop_check_passes_the_lessons_loop_behind_the_stand_in(capsys):
+    """The check watches which rows the loop takes from X: it must see them when the loop
+    runs in the learner's kernel."""
+    from exercise_runs import solution
+
+    from nnlib.checks.lesson07 import check_train_sgd
+
+    check_train_sgd(KernelFunction(FakeSession(solution("lesson07-train-sgd")), "ex",
+                                   "train_sgd"), seed=3)
+    assert "✔ train_sgd" in capsys.readouterr().out

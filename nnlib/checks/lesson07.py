@@ -23,6 +23,7 @@ from ..backprop import backward_propagation, update_parameters
 from ..costs import compute_cost
 from ..data import one_hot
 from ..forward import forward_propagation, predict
+from ..grading.wire import watched
 from ..initialization import initialize_parameters
 from ..metrics import accuracy
 from .core import Case, run_check, summarize
@@ -237,29 +238,6 @@ def train_sgd(X, Y, layer_sizes, epochs, batch_size, learning_rate, seed):
     return parameters, costs
 
 
-class Watched(np.ndarray):
-    """An array that writes down which rows a loop takes from it (``rows``), one entry per
-    indexing: an index array, or ``"slice"`` for rows taken in their stored order."""
-
-    def __getitem__(self, index):
-        result = super().__getitem__(index)
-        log = self.__dict__.get("rows")
-        if log is not None:
-            log.append(taken_rows(index, len(self)))
-        return result.view(np.ndarray) if isinstance(result, np.ndarray) else result
-
-
-def taken_rows(index, m):
-    """The rows an index takes from an array of ``m`` rows: an int array, or ``"slice"``."""
-    first = index[0] if isinstance(index, tuple) else index
-    if isinstance(first, slice):
-        return "slice" if first != slice(None) else np.arange(m)
-    first = np.asarray(first)
-    if first.dtype == bool:
-        return np.flatnonzero(first)
-    return first.ravel().astype(np.int64) % max(m, 1)
-
-
 def once(log):
     """A log of taken rows without immediate repeats (a batch taken twice in a row, say for the
     forward and the backward pass, counts once)."""
@@ -269,13 +247,6 @@ def once(log):
                 and np.array_equal(rows, kept[-1])):
             kept.append(rows)
     return kept
-
-
-def watched(array):
-    """``array`` as a :class:`Watched` view with an empty log."""
-    view = array.view(Watched)
-    view.rows = []
-    return view
 
 
 def made_up_data(rng, m, n_features, n_classes, spread=0.35):

@@ -68,6 +68,8 @@ def _write_back(original, new):
     """Make ``original`` (an argument the grader passed) look as the kernel left it."""
     import numpy as np
 
+    if isinstance(original, wire.WatchedRows) and isinstance(new, wire.WatchedRows):
+        original.rows = list(new.rows)  # then the values, as for any array
     if isinstance(original, np.ndarray) and isinstance(new, np.ndarray):
         numeric = original.dtype.kind in "fc"
         if (original.shape == new.shape and original.dtype == new.dtype

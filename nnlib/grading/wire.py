@@ -1,8 +1,9 @@
 """What travels between the grader and a learner's kernel, and the kernel's side of a call.
 
 Both ways a value is JSON text: numbers, strings, lists, ``None`` and booleans as themselves;
-tuples, dicts, non-finite floats, NumPy arrays and scalars, random generators and references to
-nnlib or NumPy functions as one-key objects (``{"__ndarray__": ...}``). Arrays travel as
+tuples, dicts, non-finite floats, NumPy arrays and scalars, random generators, watched arrays
+(:class:`WatchedRows`, with the rows taken from them so far) and references to nnlib or NumPy
+functions as one-key objects (``{"__ndarray__": ...}``). Arrays travel as
 ``np.save(..., allow_pickle=False)`` bytes in base64, numbers or strings only. Nothing is ever
 unpickled, and anything else is refused with :class:`WireError`, so the kernel cannot send the
 grader an object that runs code when it is read.
@@ -57,6 +58,38 @@ def _text_array(text):
     return array
 
 
+def taken_rows(index, m):
+    """The rows an index takes from an array of ``m`` rows: an int array, or ``"slice"`` for
+    rows taken in their stored order."""
+    first = index[0] if isinstance(index, tuple) else index
+    if isinstance(first, slice):
+        return "slice" if first != slice(None) else np.arange(m)
+    first = np.asarray(first)
+    if first.dtype == bool:
+        return np.flatnonzero(first)
+    return first.ravel().astype(np.int64) % max(m, 1)
+
+
+class WatchedRows(np.ndarray):
+    """An array that writes down which rows are taken from it, in ``rows``: one entry per
+    indexing (see :func:`taken_rows`). What is taken is a plain array. It travels with its
+    log, and the log comes back, so a check can watch a function that runs in the kernel."""
+
+    def __getitem__(self, index):
+        result = super().__getitem__(index)
+        log = self.__dict__.get("rows")
+        if log is not None:
+            log.append(taken_rows(index, len(self)))
+        return result.view(np.ndarray) if isinstance(result, np.ndarray) else result
+
+
+def watched(array, rows=None):
+    """``array`` as a :class:`WatchedRows` view whose log is ``rows`` (default: empty)."""
+    view = np.asarray(array).view(WatchedRows)
+    view.rows = [] if rows is None else rows
+    return view
+
+
 def function_name(function):
     """``"module:qualname"`` of an nnlib or NumPy function, else :class:`WireError`."""
     module = getattr(function, "__module__", None) or ""
@@ -104,6 +137,10 @@ def encode(value, functions=True):
         return value
     if isinstance(value, float) and not isinstance(value, np.floating):
         return value if math.isfinite(value) else {"__float__": repr(value)}
+    if isinstance(value, WatchedRows):
+        rows = [r if isinstance(r, str) else np.asarray(r, dtype=np.int64)
+                for r in value.__dict__.get("rows") or []]
+        return {"__watched__": [encode(value.view(np.ndarray)), encode(rows)]}
     if isinstance(value, np.ndarray):
         return {"__ndarray__": _array_text(value)}
     if isinstance(value, np.generic):
@@ -147,6 +184,13 @@ def decode(data, functions=True):
         if array.shape != ():
             raise WireError("a scalar must have shape ().")
         return array[()]
+    if tag == "__watched__" and isinstance(content, list) and len(content) == 2:
+        array, rows = decode(content[0], False), decode(content[1], False)
+        if not isinstance(array, np.ndarray) or not isinstance(rows, list) or not all(
+                r == "slice" if isinstance(r, str) else
+                isinstance(r, np.ndarray) and r.dtype.kind == "i" for r in rows):
+            raise WireError("a watched array must arrive as an array and its rows.")
+        return watched(array, rows)
     if tag == "__tuple__" and isinstance(content, list):
         return tuple(decode(v, functions) for v in content)
     if tag == "__dict__" and isinstance(content, list):
