@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import nnlib.activations
+from nnlib.checks.core import CheckFailed
 from nnlib.grading import wire
 from nnlib.grading.grader import references
 from nnlib.grading.kernel import KernelFunction
@@ -166,10 +167,11 @@ class FakeSession:
 
     def __init__(self, function):
         self.function = function
+        self.kept = {}
 
-    def call(self, exercise_id, args, kwargs, watched=()):
-        request = wire.dumps({"args": list(args), "kwargs": dict(kwargs)})
-        return json.loads(wire.serve(self.function, request, watched))
+    def call(self, exercise_id, args, kwargs, watched=(), target=None):
+        request = wire.dumps({"args": list(args), "kwargs": dict(kwargs), "target": target})
+        return json.loads(wire.serve(self.function, request, watched, self.kept))
 
 
 def test_the_stand_in_raises_what_the_function_raised_with_its_type():
@@ -266,3 +268,40 @@ def test_lesson_07s_loop_check_passes_the_lessons_loop_behind_the_stand_in(capsy
     check_train_sgd(KernelFunction(FakeSession(solution("lesson07-train-sgd")), "ex",
                                    "train_sgd"), seed=3)
     assert "✔ train_sgd" in capsys.readouterr().out
+
+
+def test_a_class_stands_in_for_the_learners_class_whose_instances_stay_in_the_kernel():
+    from nnlib.graph import Value
+
+    session = FakeSession(Value)
+    V = KernelFunction(session, "ex", "Value").as_class()
+    a, b = V(2.0), V(-3.0)
+    out = 2 * a * b + 1 - (a - b) * a
+    out = -out.tanh() + (1 - a).exp()
+    out.backward()
+    expected_a, expected_b = Value(2.0), Value(-3.0)
+    expected = 2 * expected_a * expected_b + 1 - (expected_a - expected_b) * expected_a
+    expected = -expected.tanh() + (1 - expected_a).exp()
+    expected.backward()
+    assert isinstance(V, type) and isinstance(out, V)
+    assert (out.data, a.grad, b.grad) == (expected.data, expected_a.grad, expected_b.grad)
+    assert all(isinstance(v, Value) for v in session.kept.values())  # kept in the "kernel"
+    with pytest.raises(AttributeError):
+        a.grad = 0.0  # the grader cannot change the learner's objects
+
+
+def test_lesson_05s_value_check_grades_the_lessons_class_behind_the_stand_in(capsys):
+    from exercise_runs import BY_ID, solution
+
+    from nnlib.assignments import stub_solution
+    from nnlib.checks.lesson05 import check_value
+
+    def stand_in(source=None):
+        return KernelFunction(FakeSession(solution("lesson05-value", source)), "ex",
+                              "Value").as_class()
+
+    check_value(stand_in(), seed=3)
+    assert "✔ Value" in capsys.readouterr().out
+    stub = stub_solution(BY_ID["lesson05-value"].source, "lesson 05", "lesson05-value")
+    with pytest.raises(CheckFailed, match="not implemented yet"):
+        check_value(stand_in(stub))
