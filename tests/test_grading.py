@@ -189,6 +189,24 @@ def test_a_failed_gradebook_write_leaves_the_old_file(tmp_path, class_of_53):
     assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
 
 
+# -------------------------------------------------------------- every lesson, solved
+
+SOLVED = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("lesson", SOLVED, ids=[p.stem for p in SOLVED])
+def test_every_lessons_own_solutions_score_full_marks_unflagged(lesson, tmp_path):
+    """Each kind of check works behind the grader's stand-in: a class (lesson 05's Value),
+    a generator given by keyword (lesson 03), a function the check passes in (lesson 05's
+    gradient check), a loop whose rows are watched (lesson 07)."""
+    submission = tmp_path / lesson.name
+    shutil.copy(lesson, submission)
+    result = grade_submission(submission, lesson, seed=SEED, timeout=900)
+    assert result.error is None and result.failures == {}, (result.error, result.failures)
+    assert result.total == result.max_total > 0
+    assert result.flags == []
+
+
 # -------------------------------------------------------------- a fixture lesson with seeds
 
 def solution(header, *body):
