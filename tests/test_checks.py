@@ -1,11 +1,12 @@
 """Every exercise check, found in nnlib.checks and matched with the lesson that uses it, does
-the three things any check must: it passes the lesson's own solution, and it fails an
-unfinished exercise and a function that forgets to return, each with its own message.
+the things any check must: it takes ``seed=None``, it passes the lesson's own solution, and it
+fails an unfinished exercise (the student version's stub) and a solution that forgets to
+return, each with its own message.
 
-The lesson's solution is taken from the notebook itself: the imports, functions and classes of
-the cells up to the solution cell are run, so the solution can use the lesson's helpers.
-With a seed (the grader's), a check also runs hidden cases: answers recorded on the visible
-cases and played back must then fail."""
+The lesson's solution is taken from the notebook itself (tests/exercise_runs.py: the imports,
+functions, classes and UPPER_CASE constants of the cells before the solution cell are run, so
+the solution can use the lesson's helpers). With a seed (the grader's), a check also runs
+hidden cases: answers recorded on the visible cases and played back must then fail."""
 
 import ast
 import importlib
@@ -15,12 +16,15 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
+from exercise_runs import BY_ID, solution, where
 
 import nnlib.checks
+from nnlib.assignments import stub_solution
 from nnlib.checks.core import CheckFailed
 from nnlib.grading import wire
-from nnlib.grading.notebook import exercises, nbgrader
+from nnlib.grading.notebook import exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -40,11 +44,11 @@ def check_functions():
 
 
 def lesson_exercises():
-    """``{(module name, check name): (lesson path, exercise)}`` from every lesson."""
+    """``{(module name, check name): exercise}`` from every lesson."""
     used = {}
     for path in LESSONS:
         for exercise in exercises(nbformat.read(path, as_version=4), path.name):
-            used[(exercise.module, exercise.check)] = (path, exercise)
+            used[(exercise.module, exercise.check)] = exercise
     return used
 
 
@@ -53,41 +57,51 @@ USED = lesson_exercises()
 IDS = [f"{module.rsplit('.', 1)[1]}.{name}" for module, name in CHECKS]
 
 
-def definitions(source):
-    """The imports, functions and classes of a cell (magics and the rest left out)."""
-    lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    try:
-        tree = ast.parse("\n".join(lines))
-    except SyntaxError:
-        return []
-    return [node for node in tree.body
-            if isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))]
+def lesson_solution(exercise):
+    """The learner's function (or class) as the lesson's solution cell defines it."""
+    return solution(exercise.grade_id)
 
 
-def lesson_solution(path, exercise):
-    """The learner's function as the lesson's solution cell defines it."""
-    nb = nbformat.read(path, as_version=4)
-    namespace = {"__name__": "lesson"}
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            for node in definitions(cell.source):
-                try:
-                    exec(compile(ast.Module(body=[node], type_ignores=[]), path.name, "exec"),
-                         namespace)
-                except NameError:  # e.g. a default argument that needs the lesson's data
-                    pass
-        if nbgrader(cell).get("grade_id") == exercise.grade_id:
-            return namespace[exercise.function]
-    raise AssertionError(f"{path.name} has no solution cell {exercise.grade_id}")
+def unfinished(exercise):
+    """What the student version's solution cell defines: every solution block replaced by
+    ``raise NotImplementedError(<the first hint>)``."""
+    found = BY_ID[exercise.grade_id]
+    return solution(exercise.grade_id, stub_solution(found.source, where(found),
+                                                     exercise.grade_id))
 
 
-def takes_a_seed(check):
-    return "seed" in inspect.signature(check).parameters
+def without_returns(exercise):
+    """The lesson's solution with its answer computed and not returned: every ``return
+    <value>`` between the solution markers of the exercise's function (or of the methods of
+    its class) becomes a bare expression. Functions nested inside keep their returns."""
+    found = BY_ID[exercise.grade_id]
+    tree = ast.parse(found.source)
+
+    class Forget(ast.NodeTransformer):
+        def visit_FunctionDef(self, node):
+            if node is not function:
+                return node  # a nested function: its returns are its own
+            self.generic_visit(node)
+            return node
+
+        def visit_Return(self, node):
+            if node.value is None or not found.inside(node.lineno):
+                return node
+            return ast.copy_location(ast.Expr(node.value), node)
+
+    functions = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == found.function:
+            functions.append(node)
+        elif isinstance(node, ast.ClassDef) and node.name == found.function:
+            functions += [n for n in node.body if isinstance(n, ast.FunctionDef)]
+    assert functions, f"{where(found)} defines no {found.function}"
+    for function in functions:
+        Forget().visit(function)
+    return solution(exercise.grade_id, ast.unparse(ast.fix_missing_locations(tree)))
 
 
-def seeds(check):
-    """None (the visible cases), and a hidden-case seed where the check takes one."""
-    return [None, 20261130] if takes_a_seed(check) else [None]
+SEED = 20261130
 
 
 def call(check, function, seed):
@@ -104,63 +118,113 @@ def test_the_check_is_used_by_a_lesson(key):
 
 
 @pytest.mark.parametrize("key", CHECKS, ids=IDS)
-def test_the_check_passes_the_lessons_own_solution(key, capsys):
+def test_the_check_takes_a_seed_for_its_hidden_cases(key):
+    seed = inspect.signature(CHECKS[key]).parameters.get("seed")
+    assert seed is not None and seed.kind is seed.KEYWORD_ONLY and seed.default is None, (
+        f"{key[1]} ({key[0]}) must be check_name(fn, *, seed=None): the visible cases with "
+        f"seed=None, and hidden cases drawn from np.random.default_rng(seed) with an int seed "
+        f"(the grader passes one).")
+
+
+def exercise_of(key):
     if key not in USED:
         pytest.fail(f"{key[1]} is used by no lesson")
-    check = CHECKS[key]
-    solution = lesson_solution(*USED[key])
-    for seed in seeds(check):
-        call(check, solution, seed)
+    return USED[key]
+
+
+@pytest.mark.parametrize("key", CHECKS, ids=IDS)
+def test_the_check_passes_the_lessons_own_solution(key, capsys):
+    reference = lesson_solution(exercise_of(key))
+    for seed in (None, SEED):
+        call(CHECKS[key], reference, seed)
         out = capsys.readouterr().out
         assert out.startswith("✔ ") and "passed" in out, out
 
 
 @pytest.mark.parametrize("key", CHECKS, ids=IDS)
 def test_the_check_reports_an_unfinished_exercise(key):
-    def unfinished(*args, **kwargs):
-        raise NotImplementedError("the first hint")
-
-    for seed in seeds(CHECKS[key]):
+    stub = unfinished(exercise_of(key))
+    for seed in (None, SEED):
         with pytest.raises(CheckFailed, match="not implemented yet") as failure:
-            call(CHECKS[key], unfinished, seed)
+            call(CHECKS[key], stub, seed)
         assert "Hint:" in str(failure.value)
 
 
 @pytest.mark.parametrize("key", CHECKS, ids=IDS)
 def test_the_check_reports_a_missing_return(key):
-    def no_return(*args, **kwargs):
-        return None
-
-    for seed in seeds(CHECKS[key]):
+    forgetful = without_returns(exercise_of(key))
+    for seed in (None, SEED):
         with pytest.raises(CheckFailed, match=r"did you forget to `return`"):
-            call(CHECKS[key], no_return, seed)
+            call(CHECKS[key], forgetful, seed)
 
 
-def key(args):
+def key(args, kwargs):
     """The same text for the same arguments (arrays by value, generators by state)."""
     try:
-        return wire.dumps(list(args))
+        return wire.dumps([list(args), kwargs])
     except wire.WireError:
-        return repr(args)
+        return repr((args, kwargs))
+
+
+def generators(args, kwargs):
+    return [a for a in [*args, *kwargs.values()] if isinstance(a, np.random.Generator)]
+
+
+def memorizing(reference):
+    """``(recording, hard_coded)``: ``recording`` is ``reference`` that writes down the
+    arguments it is called with, its answers and what it leaves in the random generators it
+    is given; ``hard_coded`` gives back the written-down answer (and generator states) for
+    arguments it has seen, and nothing (None) for any others. For a class, ``recording``
+    writes down the arguments it is built from, and ``hard_coded`` is the class refusing to
+    be built from any others: an exercise solved for the visible inputs only."""
+    answers = {}
+    if isinstance(reference, type):
+        class Recording(reference):
+            def __init__(self, *args, **kwargs):
+                answers[key(args, kwargs)] = True
+                super().__init__(*args, **kwargs)
+
+        class HardCoded(reference):
+            def __init__(self, *args, **kwargs):
+                if key(args, kwargs) not in answers:
+                    raise ValueError("no answer was written down for these inputs")
+                super().__init__(*args, **kwargs)
+
+        return Recording, HardCoded
+
+    def recording(*args, **kwargs):
+        seen = key(args, kwargs)  # before the call, which may change its arguments
+        answer = reference(*args, **kwargs)
+        answers[seen] = answer, [g.bit_generator.state for g in generators(args, kwargs)]
+        return answer
+
+    def hard_coded(*args, **kwargs):
+        answer, states = answers.get(key(args, kwargs), (None, []))
+        for generator, state in zip(generators(args, kwargs), states):
+            generator.bit_generator.state = state
+        return answer
+
+    return recording, hard_coded
+
+
+# Checks that judge what the learner's function does, not only what it returns: answers
+# played back without doing it fail their visible cases already (a stronger check).
+WATCHING = {
+    "check_train_sgd": "it watches which rows of X the loop takes, and when: a loop that "
+                       "only returns recorded answers takes none",
+}
 
 
 @pytest.mark.parametrize("key_", CHECKS, ids=IDS)
 def test_answers_hard_coded_for_the_visible_cases_fail_the_hidden_ones(key_, capsys):
     check = CHECKS[key_]
-    if not takes_a_seed(check):
-        pytest.skip(f"{key_[1]} takes no seed yet, so it has no hidden cases")
-    solution, answers = lesson_solution(*USED[key_]), {}
-
-    def recording(*args):
-        seen = key(args)
-        answers[seen] = solution(*args)
-        return answers[seen]
-
-    def hard_coded(*args):
-        return answers.get(key(args))
-
+    recording, hard_coded = memorizing(lesson_solution(exercise_of(key_)))
     check(recording)
+    if key_[1] in WATCHING:
+        with pytest.raises(CheckFailed):  # already on the visible cases
+            check(hard_coded)
+        return
     check(hard_coded)  # the played-back answers pass the visible cases...
     assert capsys.readouterr().out.count("✔") == 2
     with pytest.raises(CheckFailed):  # ...but not the hidden ones
-        check(hard_coded, seed=20261130)
+        check(hard_coded, seed=SEED)

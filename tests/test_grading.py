@@ -21,7 +21,9 @@ from nnlib.grading.notebook import nbgrader, parse_check_cell, restore
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON03 = ROOT / "notebooks" / "03_the_forward_pass.ipynb"
-EXERCISES = ["lesson03-layer-forward", "lesson03-count-parameters"]
+EXERCISES = ["lesson03-initialize-parameters", "lesson03-forward-propagation",
+             "lesson03-count-parameters"]
+POINTS = len(EXERCISES)  # one point each
 SEED = 20261130
 
 
@@ -41,12 +43,15 @@ def with_checks_edited(nb):
 
 
 def with_checks_patched(nb):
-    """A first solution cell that replaces nnlib's checks (and run_check) in the kernel."""
-    patch = ("import nnlib.checks.core, nnlib.checks.lesson03\n"
+    """A first solution cell that replaces nnlib's checks (and the runners they call) in the
+    kernel."""
+    patch = ("import nnlib.checks.core, nnlib.checks.lesson03, nnlib.checks.strict\n"
              "def passed(*args, **kwargs):\n    print('✔ all cases passed.')\n"
-             "nnlib.checks.lesson03.check_layer_forward = passed\n"
-             "nnlib.checks.lesson03.check_count_parameters = passed\n"
-             "nnlib.checks.core.run_check = passed\n")
+             "for name in dir(nnlib.checks.lesson03):\n"
+             "    if name.startswith('check_'):\n"
+             "        setattr(nnlib.checks.lesson03, name, passed)\n"
+             "nnlib.checks.core.run_check = passed\n"
+             "nnlib.checks.strict.run_property_check = passed\n")
     solution = next(c for c in nb.cells if nbgrader(c).get("solution"))
     solution.source = patch + solution.source
     return nb
@@ -54,9 +59,12 @@ def with_checks_patched(nb):
 
 def calling_nnlib(nb):
     solution = next(c for c in nb.cells
-                    if nbgrader(c).get("grade_id") == "lesson03-layer-forward")
-    solution.source = ("import nnlib.forward\n\ndef layer_forward(A_prev, W, b):\n"
-                       "    return nnlib.forward.layer_forward(A_prev, W, b, 'relu')\n")
+                    if nbgrader(c).get("grade_id") == "lesson03-forward-propagation")
+    solution.source = ("import nnlib.forward\n\n"
+                       "def forward_propagation(X, parameters, hidden_activation='relu',\n"
+                       "                        output_activation=None):\n"
+                       "    return nnlib.forward.forward_propagation(\n"
+                       "        X, parameters, hidden_activation, output_activation)\n")
     return nb
 
 
@@ -66,12 +74,12 @@ def with_cell(nb, source):
 
 
 KINDS = {  # name: (notebook, expected total)
-    "honest": (lesson03, 2),
+    "honest": (lesson03, POINTS),
     "blank": (blank, 0),
     "blank_checks_edited": (lambda: with_checks_edited(blank()), 0),
     "blank_checks_patched": (lambda: with_checks_patched(blank()), 0),
-    "solved_checks_edited": (lambda: with_checks_edited(lesson03()), 2),
-    "calls_nnlib": (lambda: calling_nnlib(lesson03()), 2),
+    "solved_checks_edited": (lambda: with_checks_edited(lesson03()), POINTS),
+    "calls_nnlib": (lambda: calling_nnlib(lesson03()), POINTS),
 }
 
 
@@ -113,7 +121,8 @@ def test_an_unsolved_exercise_fails_whatever_was_done_to_the_checks(class_of_53)
     results, kinds, _, _ = class_of_53
     for learner, kind in kinds.items():
         if kind.startswith("blank"):
-            assert "not implemented yet" in results[learner].failures["lesson03-layer-forward"]
+            for exercise in EXERCISES:
+                assert "not implemented yet" in results[learner].failures[exercise]
 
 
 def test_the_report_names_the_restored_check_cells(class_of_53):
@@ -131,8 +140,8 @@ def test_a_solution_that_calls_nnlibs_function_is_flagged_not_zeroed(class_of_53
     for learner, kind in kinds.items():
         flags = results[learner].flags
         if kind == "calls_nnlib":
-            assert flags == ["lesson03-layer-forward: layer_forward calls nnlib's "
-                             "nnlib.forward.layer_forward"]
+            assert flags == ["lesson03-forward-propagation: forward_propagation calls "
+                             "nnlib's nnlib.forward.forward_propagation"]
         else:
             assert flags == []
 
@@ -153,14 +162,15 @@ def test_the_gradebook_has_a_row_per_learner_with_points_total_failures_and_seed
     with open(gradebook, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(results) == 53
-    assert list(rows[0])[:4] == ["learner", "lesson", *EXERCISES]
-    assert list(rows[0])[4:] == ["total", "possible", "failures", "flags", "notes", "seed"]
+    assert list(rows[0])[:2 + POINTS] == ["learner", "lesson", *EXERCISES]
+    assert list(rows[0])[2 + POINTS:] == ["total", "possible", "failures", "flags", "notes",
+                                          "seed"]
     for row in rows:
         result = results[row["learner"]]
         assert row["seed"] == str(SEED)
         assert float(row["total"]) == result.total
         assert sum(float(row[e] or 0) for e in EXERCISES) == result.total
-        if result.total < 2:
+        if result.total < POINTS:
             assert row["failures"]
     assert rows[[r["learner"] for r in rows].index("hanging")]["failures"].startswith(
         "notebook: the time limit was reached")
@@ -172,11 +182,29 @@ def test_a_failed_gradebook_write_leaves_the_old_file(tmp_path, class_of_53):
     target = tmp_path / "gradebook.csv"
     target.write_text("the old gradebook\n")
     broken = copy.copy(results[0])
-    broken.points = {"lesson03-layer-forward": "not a number"}  # fails half-way through
+    broken.points = {"lesson03-forward-propagation": "not a number"}  # fails half-way through
     with pytest.raises(ValueError):
         write_gradebook([broken], target)
     assert target.read_text() == "the old gradebook\n"
     assert [p.name for p in tmp_path.iterdir()] == ["gradebook.csv"]
+
+
+# -------------------------------------------------------------- every lesson, solved
+
+SOLVED = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.parametrize("lesson", SOLVED, ids=[p.stem for p in SOLVED])
+def test_every_lessons_own_solutions_score_full_marks_unflagged(lesson, tmp_path):
+    """Each kind of check works behind the grader's stand-in: a class (lesson 05's Value),
+    a generator given by keyword (lesson 03), a function the check passes in (lesson 05's
+    gradient check), a loop whose rows are watched (lesson 07)."""
+    submission = tmp_path / lesson.name
+    shutil.copy(lesson, submission)
+    result = grade_submission(submission, lesson, seed=SEED, timeout=900)
+    assert result.error is None and result.failures == {}, (result.error, result.failures)
+    assert result.total == result.max_total > 0
+    assert result.flags == []
 
 
 # -------------------------------------------------------------- a fixture lesson with seeds
@@ -290,9 +318,9 @@ def test_a_missing_solution_cell_scores_0_and_a_missing_check_cell_is_put_back(f
 # ---------------------------------------------------------------- cells, and the command line
 
 def test_a_check_cell_names_its_check_and_the_learners_function():
-    assert parse_check_cell("from nnlib.checks.lesson03 import check_layer_forward\n\n"
-                            "check_layer_forward(layer_forward)") == (
-        "nnlib.checks.lesson03", "check_layer_forward", "layer_forward")
+    assert parse_check_cell("from nnlib.checks.lesson03 import check_forward_propagation\n\n"
+                            "check_forward_propagation(forward_propagation)") == (
+        "nnlib.checks.lesson03", "check_forward_propagation", "forward_propagation")
     assert parse_check_cell("from nnlib.checks import lesson03 as l3\n"
                             "l3.check_count_parameters(count)") == (
         "nnlib.checks.lesson03", "check_count_parameters", "count")
@@ -314,7 +342,7 @@ def test_assignments_grade_scores_one_notebook_against_the_lesson_of_its_name(tm
     nbformat.write(with_checks_edited(blank()), path)
     result = assignments.grade(path, seed=SEED, timeout=60)
     assert result.lesson == "03_the_forward_pass" and result.total == 0
-    assert result.max_total == 2 and set(result.failures) == set(EXERCISES)
+    assert result.max_total == POINTS and set(result.failures) == set(EXERCISES)
 
 
 def test_command_line_grades_nbgraders_layout_draws_and_records_a_seed(tmp_path, monkeypatch,
@@ -330,10 +358,10 @@ def test_command_line_grades_nbgraders_layout_draws_and_records_a_seed(tmp_path,
     out = capsys.readouterr().out
     assert code == 0
     seed = int(out.split("hidden-case seed: ")[1].split()[0])
-    assert f"--seed {seed}" in out and "ada / 03_the_forward_pass: 2/2 points" in out
+    assert f"--seed {seed}" in out and f"ada / 03_the_forward_pass: {POINTS}/{POINTS} points" in out
     with open(gradebook, newline="", encoding="utf-8") as handle:
         rows = {row["learner"]: row for row in csv.DictReader(handle)}
-    assert rows["ada"]["total"] == "2" and rows["bob"]["total"] == "0"
+    assert rows["ada"]["total"] == str(POINTS) and rows["bob"]["total"] == "0"
     assert rows["ada"]["seed"] == rows["bob"]["seed"] == str(seed)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import nnlib.activations
+from nnlib.checks.core import CheckFailed
 from nnlib.grading import wire
 from nnlib.grading.grader import references
 from nnlib.grading.kernel import KernelFunction
@@ -153,11 +154,11 @@ def test_serve_sees_which_watched_nnlib_function_ran():
 def test_references_are_the_nnlib_functions_the_check_computes_its_answers_with():
     from grading_fixture_checks import check_squash
 
-    from nnlib.checks.lesson03 import check_layer_forward
+    from nnlib.checks.lesson03 import check_forward_propagation
 
     assert "nnlib.activations:sigmoid" in references(check_squash, "squash")
-    found = references(check_layer_forward, "layer_forward")
-    assert "nnlib.forward:layer_forward" in found
+    found = references(check_forward_propagation, "forward_propagation")
+    assert "nnlib.forward:forward_propagation" in found
     assert not [name for name in found if name.startswith(("nnlib.checks", "nnlib.grading"))]
 
 
@@ -166,10 +167,11 @@ class FakeSession:
 
     def __init__(self, function):
         self.function = function
+        self.kept = {}
 
-    def call(self, exercise_id, args, kwargs, watched=()):
-        request = wire.dumps({"args": list(args), "kwargs": dict(kwargs)})
-        return json.loads(wire.serve(self.function, request, watched))
+    def call(self, exercise_id, args, kwargs, watched=(), target=None):
+        request = wire.dumps({"args": list(args), "kwargs": dict(kwargs), "target": target})
+        return json.loads(wire.serve(self.function, request, watched, self.kept))
 
 
 def test_the_stand_in_raises_what_the_function_raised_with_its_type():
@@ -216,3 +218,90 @@ def test_the_stand_in_writes_changes_back_into_the_callers_arguments():
     expected = np.random.default_rng(0)
     expected.random(10)
     assert rng.random() == expected.random()
+
+
+def test_the_stand_in_writes_changes_back_into_keyword_arguments_too():
+    """Lesson 03's initialize_parameters(*sizes, rng=generator), called twice with one
+    generator, draws new weights the second time, as in the notebook."""
+    def draw(n, rng=None, out=None):
+        out[:] = n
+        return rng.standard_normal(n)
+
+    proxy = KernelFunction(FakeSession(draw), "ex", "draw")
+    rng, out = np.random.default_rng(11), np.zeros(2)
+    first, second = proxy(2, rng=rng, out=out), proxy(2, rng=rng, out=out)
+    expected = np.random.default_rng(11)
+    np.testing.assert_array_equal(first, expected.standard_normal(2))
+    np.testing.assert_array_equal(second, expected.standard_normal(2))
+    np.testing.assert_array_equal(out, [2.0, 2.0])
+
+
+def test_serve_leaves_out_watched_calls_made_by_a_function_the_check_passed():
+    """Lesson 05's gradient check is given nnlib's gradients by the check: the learner's
+    function calling what it was given is not a call of nnlib's reference."""
+    watched = ["nnlib.activations:sigmoid"]
+    given = nnlib.activations.sigmoid_derivative  # calls sigmoid inside
+    reply = serve(lambda derivative, z: derivative(z), given, np.zeros(2), watched=watched)
+    assert reply["calls"] == []
+    both = serve(lambda derivative, z: derivative(z) + nnlib.activations.sigmoid(z), given,
+                 np.zeros(2), watched=watched)
+    assert both["calls"] == watched
+
+
+def test_a_watched_array_travels_with_the_rows_taken_from_it():
+    def take(X):
+        return X[np.array([2, 0])].sum() + X[1:3].sum() + X[[1]].sum()
+
+    X = wire.watched(np.arange(8.0).reshape(4, 2))
+    KernelFunction(FakeSession(take), "ex", "take")(X)
+    assert [r if isinstance(r, str) else r.tolist() for r in X.rows] == [[2, 0], "slice", [1]]
+    assert type(X[0]) is np.ndarray  # what is taken is a plain array
+
+
+def test_lesson_07s_loop_check_passes_the_lessons_loop_behind_the_stand_in(capsys):
+    """The check watches which rows the loop takes from X: it must see them when the loop
+    runs in the learner's kernel."""
+    from exercise_runs import solution
+
+    from nnlib.checks.lesson07 import check_train_sgd
+
+    check_train_sgd(KernelFunction(FakeSession(solution("lesson07-train-sgd")), "ex",
+                                   "train_sgd"), seed=3)
+    assert "✔ train_sgd" in capsys.readouterr().out
+
+
+def test_a_class_stands_in_for_the_learners_class_whose_instances_stay_in_the_kernel():
+    from nnlib.graph import Value
+
+    session = FakeSession(Value)
+    V = KernelFunction(session, "ex", "Value").as_class()
+    a, b = V(2.0), V(-3.0)
+    out = 2 * a * b + 1 - (a - b) * a
+    out = -out.tanh() + (1 - a).exp()
+    out.backward()
+    expected_a, expected_b = Value(2.0), Value(-3.0)
+    expected = 2 * expected_a * expected_b + 1 - (expected_a - expected_b) * expected_a
+    expected = -expected.tanh() + (1 - expected_a).exp()
+    expected.backward()
+    assert isinstance(V, type) and isinstance(out, V)
+    assert (out.data, a.grad, b.grad) == (expected.data, expected_a.grad, expected_b.grad)
+    assert all(isinstance(v, Value) for v in session.kept.values())  # kept in the "kernel"
+    with pytest.raises(AttributeError):
+        a.grad = 0.0  # the grader cannot change the learner's objects
+
+
+def test_lesson_05s_value_check_grades_the_lessons_class_behind_the_stand_in(capsys):
+    from exercise_runs import BY_ID, solution
+
+    from nnlib.assignments import stub_solution
+    from nnlib.checks.lesson05 import check_value
+
+    def stand_in(source=None):
+        return KernelFunction(FakeSession(solution("lesson05-value", source)), "ex",
+                              "Value").as_class()
+
+    check_value(stand_in(), seed=3)
+    assert "✔ Value" in capsys.readouterr().out
+    stub = stub_solution(BY_ID["lesson05-value"].source, "lesson 05", "lesson05-value")
+    with pytest.raises(CheckFailed, match="not implemented yet"):
+        check_value(stand_in(stub))

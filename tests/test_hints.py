@@ -82,3 +82,19 @@ def test_yours_or_nnlib_keeps_a_written_function_and_replaces_a_stub(tmp_path, c
         "Note: your todo is not written yet, so the rest of this lesson uses numpy.negative.\n")
     with pytest.raises(TypeError, match="expected your function"):
         yours_or_nnlib(None, np.negative)
+
+
+def test_every_exercise_id_named_in_nnlib_is_an_exercise_of_a_lesson():
+    """Docstrings, messages and examples in nnlib name exercises that exist (or their check
+    cells, ``<id>-check``), so that a reader can ask for their hints."""
+    import re
+    from pathlib import Path
+
+    from exercise_runs import BY_ID
+
+    stale = set()
+    for path in sorted((Path(hints.__file__).parents[1]).rglob("*.py")):
+        for found in re.findall(r"[\"'`](lesson\d\d-[a-z0-9-]+)[\"'`]", path.read_text()):
+            if found not in BY_ID and found.removesuffix("-check") not in BY_ID:
+                stale.add(f"{path.name}: {found}")
+    assert not stale, f"ids of exercises that no lesson has: {sorted(stale)}"

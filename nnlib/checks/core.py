@@ -139,7 +139,7 @@ def run_check(title, function, cases, hint=None, rtol=1e-4, atol=1e-6, *, exerci
     """Call ``function(*case.args)`` for every case and compare with ``case.expected``.
 
     hint: what a failure message ends with; by default the exercise's first hint from
-    :mod:`nnlib.checks.hints` (``exercise`` is its id, e.g. ``"lesson03-layer-forward"``).
+    :mod:`nnlib.checks.hints` (``exercise`` is its id, e.g. ``"lesson03-forward-propagation"``).
     Prints ``"✔ title: all N cases passed."`` or raises :class:`CheckFailed`.
     """
     if hint is None:

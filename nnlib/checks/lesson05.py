@@ -98,6 +98,17 @@ def evaluate(V, name, inputs):
     return float(out.data), tuple(float(leaf.grad) for leaf in leaves)
 
 
+def gives_nothing(V):
+    """The first of ``a + b``, ``a * b``, ``a.tanh()`` and ``a.exp()`` that gives ``None`` for
+    values ``a`` and ``b`` of the class ``V``, or ``None`` if each gives something."""
+    operations = {"a + b": lambda a, b: a + b, "a * b": lambda a, b: a * b,
+                  "a.tanh()": lambda a, b: a.tanh(), "a.exp()": lambda a, b: a.exp()}
+    for what, operation in operations.items():
+        if operation(V(0.5), V(-1.5)) is None:
+            return what
+    return None
+
+
 def value_cases(draw):
     """Cases for :func:`check_value`; ``draw`` a Generator or None (the visible inputs)."""
     visible = {"sum_product": (2.0, -3.0, 10.0), "square": (-1.5,),
@@ -126,6 +137,9 @@ def check_value(Value, *, seed=None):
         cases += value_cases(draw)
 
     def evaluate_yours(name, inputs):
+        missing = gives_nothing(Value)
+        if missing:
+            raise TypeError(f"{missing} gave None: did you forget to `return` the new Value?")
         return evaluate(Value, name, inputs)
 
     if not isinstance(Value, type):

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..initialization import init_scale
 from .core import Case, run_check, summarize
-from .strict import hidden_rng, without_warnings
+from .strict import hidden_rng, require_function, without_warnings
 
 HINTS = {
     "lesson06-init-std": (
@@ -93,8 +93,7 @@ def check_he_init(he_init, *, seed=None):
 
     rng: a ``numpy.random.Generator``; the answer is the pair ``(W, b)``.
     """
-    if not callable(he_init):  # run_check explains what was passed instead of a function
-        run_check("he_init", he_init, [], exercise="lesson06-he-init")
+    require_function("he_init", he_init, "lesson06-he-init")  # measure() is always callable
     cases = [
         Case("he_init(3, 5, rng), W.shape (should be (3, 5))", (3, 5, 0, "W.shape"),
              np.array([3, 5])),

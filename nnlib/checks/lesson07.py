@@ -16,7 +16,6 @@ Every check is ``check_name(fn, *, seed=None)``: the visible cases, plus, with a
 """
 
 import math
-import warnings
 
 import numpy as np
 
@@ -24,9 +23,11 @@ from ..backprop import backward_propagation, update_parameters
 from ..costs import compute_cost
 from ..data import one_hot
 from ..forward import forward_propagation, predict
+from ..grading.wire import watched
 from ..initialization import initialize_parameters
 from ..metrics import accuracy
 from .core import Case, run_check, summarize
+from .strict import hidden_rng, require_function, warnings_as_errors, without_warnings
 
 HINTS = {
     "lesson07-normalize-images": (
@@ -65,18 +66,6 @@ HINTS = {
 }
 
 
-def no_warnings(function):
-    """``function`` with every warning turned into an error, so that a check reports an
-    overflow or a division by zero in the learner's code instead of letting it pass."""
-
-    def call(*args, **kwargs):
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            return function(*args, **kwargs)
-
-    return call
-
-
 def measure(function):
     """A function ``(*args, what) -> array or flag`` that calls the learner's ``function(*args)``
     and returns its result (``what == "values"``) or whether that result is a float32 array
@@ -92,13 +81,7 @@ def measure(function):
             return summarize(result)
         return result.dtype == np.float32
 
-    return no_warnings(call)
-
-
-def not_a_function(title, function):
-    """Fail with run_check's message if ``function`` is not callable."""
-    if not callable(function):
-        run_check(title, function, [], hint="")
+    return without_warnings(call)
 
 
 # ----------------------------------------------------------------------------- preparing MNIST
@@ -112,7 +95,7 @@ def scaled(raw):
 def check_normalize_images(normalize_images, *, seed=None):
     r"""Check the learner's ``normalize_images(images)``: raw ``uint8`` pixels, shaped
     ``(m, 28, 28)`` or ``(m, 784)``, to float32 rows ``(m, 784)`` with values $x / 255$."""
-    not_a_function("normalize_images", normalize_images)
+    require_function("normalize_images", normalize_images, "lesson07-normalize-images")
     rng = np.random.default_rng(7)
     extremes = np.zeros((3, 28, 28), dtype=np.uint8)
     extremes[1] = 255
@@ -131,8 +114,8 @@ def check_normalize_images(normalize_images, *, seed=None):
         Case("5 random images: the result is a float32 array (1 = yes, 0 = no)",
              (images, "float32"), True),
     ]
-    if seed is not None:
-        hidden = np.random.default_rng(seed)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
         m = int(hidden.integers(2, 9))
         raw = hidden.integers(0, int(hidden.integers(100, 256)), size=(m, 28, 28),
                               dtype=np.uint8)
@@ -148,7 +131,7 @@ def check_normalize_images(normalize_images, *, seed=None):
 def check_one_hot_encode(one_hot_encode, *, seed=None):
     r"""Check the learner's ``one_hot_encode(y, n_classes)``: integer labels ``(m,)`` to
     float32 rows ``(m, n_classes)`` with $Y_{ik} = 1$ if $y_i = k$, else 0."""
-    not_a_function("one_hot_encode", one_hot_encode)
+    require_function("one_hot_encode", one_hot_encode, "lesson07-one-hot-encode")
     labels = np.random.default_rng(7).integers(0, 10, size=100)
     small, ones, nine = np.array([0, 2, 1]), np.array([1, 1]), np.array([9, 0])
     cases = [
@@ -162,8 +145,8 @@ def check_one_hot_encode(one_hot_encode, *, seed=None):
         Case("100 random labels: the result is a float32 array (1 = yes, 0 = no)",
              (labels, 10, "float32"), True),
     ]
-    if seed is not None:
-        hidden = np.random.default_rng(seed)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
         n_classes = int(hidden.integers(2, 12))
         y = hidden.integers(0, n_classes, size=int(hidden.integers(5, 40)))
         cases.append(Case(f"{len(y)} hidden labels, n_classes = {n_classes}",
@@ -202,7 +185,7 @@ def check_update_ratio(yours, *, seed=None):
     r"""Check the learner's ``update_ratio(parameters, grads, learning_rate)``: a dict
     ``{"W1": r_1, ...}`` with $r_l = \lVert \alpha\, dW_l \rVert / \lVert W_l \rVert$ for every
     weight matrix (Frobenius norms); the biases are left out."""
-    not_a_function("update_ratio", yours)
+    require_function("update_ratio", yours, "lesson07-update-ratio")
     rng = np.random.default_rng(3)
     one = network_and_gradients(rng, (6, 3), 8)
     two = network_and_gradients(rng, (20, 16, 4), 32)
@@ -217,14 +200,14 @@ def check_update_ratio(yours, *, seed=None):
         Case("four layers, alpha = 0.01 (every weight matrix has its own ratio)",
              (*deep, 0.01), update_ratio(*deep, 0.01)),
     ]
-    if seed is not None:
-        hidden = np.random.default_rng(seed)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
         sizes = tuple(int(n) for n in hidden.integers(2, 40, size=int(hidden.integers(2, 5))))
         net = network_and_gradients(hidden, sizes, int(hidden.integers(4, 30)))
         lr = float(10 ** hidden.uniform(-3, 0))
         cases.append(Case(f"a hidden network {sizes}, alpha = {lr:.3g}", (*net, lr),
                           update_ratio(*net, lr)))
-    run_check("update_ratio", no_warnings(yours), cases, rtol=1e-4, atol=1e-9,
+    run_check("update_ratio", without_warnings(yours), cases, rtol=1e-4, atol=1e-9,
               exercise="lesson07-update-ratio")
 
 
@@ -255,29 +238,6 @@ def train_sgd(X, Y, layer_sizes, epochs, batch_size, learning_rate, seed):
     return parameters, costs
 
 
-class Watched(np.ndarray):
-    """An array that writes down which rows a loop takes from it (``rows``), one entry per
-    indexing: an index array, or ``"slice"`` for rows taken in their stored order."""
-
-    def __getitem__(self, index):
-        result = super().__getitem__(index)
-        log = self.__dict__.get("rows")
-        if log is not None:
-            log.append(taken_rows(index, len(self)))
-        return result.view(np.ndarray) if isinstance(result, np.ndarray) else result
-
-
-def taken_rows(index, m):
-    """The rows an index takes from an array of ``m`` rows: an int array, or ``"slice"``."""
-    first = index[0] if isinstance(index, tuple) else index
-    if isinstance(first, slice):
-        return "slice" if first != slice(None) else np.arange(m)
-    first = np.asarray(first)
-    if first.dtype == bool:
-        return np.flatnonzero(first)
-    return first.ravel().astype(np.int64) % max(m, 1)
-
-
 def once(log):
     """A log of taken rows without immediate repeats (a batch taken twice in a row, say for the
     forward and the backward pass, counts once)."""
@@ -287,13 +247,6 @@ def once(log):
                 and np.array_equal(rows, kept[-1])):
             kept.append(rows)
     return kept
-
-
-def watched(array):
-    """``array`` as a :class:`Watched` view with an empty log."""
-    view = array.view(Watched)
-    view.rows = []
-    return view
 
 
 def made_up_data(rng, m, n_features, n_classes, spread=0.35):
@@ -317,12 +270,11 @@ class Loop:
     def run(self, X, Y, layer_sizes, epochs, batch_size, learning_rate, seed):
         """``(parameters, costs, X_rows, Y_rows)`` or a description of a wrong result."""
         X_seen, Y_seen = watched(X.copy()), watched(Y.copy())
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
+        with warnings_as_errors():
             result = self.train_sgd(X_seen, Y_seen, layer_sizes, epochs, batch_size,
                                     learning_rate, seed)
         if result is None:
-            return "nothing: did you forget to return the trained parameters and the costs?"
+            return "nothing: did you forget to `return` the trained parameters and the costs?"
         if not (isinstance(result, (tuple, list)) and len(result) == 2):
             return (f"{summarize(result)} instead of a pair: the parameter dict and the "
                     f"list of costs")
@@ -475,7 +427,7 @@ def check_train_sgd(train_sgd, *, seed=None):
     X: ``(m, n_0)`` float32; Y: one-hot ``(m, n_L)``. Returns ``(parameters, costs)``: the
     trained parameter dict and the cost of every mini-batch, measured before its update.
     """
-    not_a_function("train_sgd", train_sgd)
+    require_function("train_sgd", train_sgd, "lesson07-train-sgd")
     rng = np.random.default_rng(11)
     X, Y, _ = made_up_data(rng, 150, 12, 3)
     X_big, Y_big, y_big = made_up_data(rng, 800, 64, 10)
@@ -515,8 +467,8 @@ def check_train_sgd(train_sgd, *, seed=None):
              "last cost is about 0 (a working loop learns 20 examples by heart)",
              ("memorized", X_tiny, Y_tiny, (64, 64, 10), 150, 10, 0.5, 0), 0.0),
     ]
-    if seed is not None:
-        hidden = np.random.default_rng(seed)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
         m, n, C = int(hidden.integers(40, 120)), int(hidden.integers(5, 20)), int(
             hidden.integers(2, 6))
         Xh, Yh, _ = made_up_data(hidden, m, n, C)

@@ -15,7 +15,7 @@ import numpy as np
 from ..initialization import initialize_parameters
 from ..regularization import weight_penalty
 from .core import Case, run_check, summarize
-from .lesson07 import no_warnings, not_a_function
+from .strict import hidden_rng, require_function, without_warnings
 
 HINTS = {
     "lesson08-l2-penalty": (
@@ -59,7 +59,7 @@ def check_l2_penalty(l2_penalty, *, seed=None):
     parameters: ``{"W1": (n_0, n_1), "b1": (n_1,), ...}`` in float32; lam: $\lambda \ge 0$.
     The answer is a number.
     """
-    not_a_function("l2_penalty", l2_penalty)
+    require_function("l2_penalty", l2_penalty, "lesson08-l2-penalty")
     one_layer = initialize_parameters(3, 2, method="normal", scale=1.0, rng=0)
     two_layers = with_biases(
         initialize_parameters(4, 5, 3, method="normal", scale=1.0, rng=1), 10.0)
@@ -74,14 +74,14 @@ def check_l2_penalty(l2_penalty, *, seed=None):
         penalty_case("two layers whose biases are all 10, lam = 0.5 (biases are not "
                      "penalized)", two_layers, 0.5),
     ]
-    if seed is not None:
-        hidden = np.random.default_rng(seed)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
         sizes = tuple(int(n) for n in hidden.integers(2, 30, size=int(hidden.integers(2, 5))))
         net = with_biases(initialize_parameters(*sizes, method="normal", scale=float(
             hidden.uniform(0.1, 2)), rng=hidden), float(hidden.uniform(-3, 3)))
         cases.append(penalty_case(f"a hidden network {sizes}", net,
                                   float(10 ** hidden.uniform(-4, 0))))
-    run_check("l2_penalty", no_warnings(l2_penalty), cases, rtol=1e-4, atol=1e-9,
+    run_check("l2_penalty", without_warnings(l2_penalty), cases, rtol=1e-4, atol=1e-9,
               exercise="lesson08-l2-penalty")
 
 
@@ -126,7 +126,7 @@ def measure(dropout_forward):
         dropped = out == 0
         return float(np.mean(np.all(dropped == dropped[:1], axis=0)))
 
-    return no_warnings(call)
+    return without_warnings(call)
 
 
 def near(measured, expected):
@@ -143,7 +143,7 @@ def check_dropout_forward(dropout_forward, *, seed=None):
     ``numpy.random.Generator``. The answer is a new array of ``A``'s shape; ``A`` itself is
     left unchanged.
     """
-    not_a_function("dropout_forward", dropout_forward)
+    require_function("dropout_forward", dropout_forward, "lesson08-dropout-forward")
     big = (200, 100)
     tolerance = f"within {STATISTICAL_TOLERANCE}"
     A_small = np.random.default_rng(0).uniform(0.5, 2.0, size=(4, 5)).astype(np.float32)
@@ -172,8 +172,8 @@ def check_dropout_forward(dropout_forward, *, seed=None):
              "two results (draw the mask with the rng you are given)",
              (big, 0.5, 8, "same seed"), 0.0),
     ]
-    if seed is not None:
-        hidden = np.random.default_rng(seed)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
         rate = round(float(hidden.uniform(0.1, 0.8)), 2)
         s = int(hidden.integers(10, 10_000))
         scale = 1 / (1 - rate)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..optimizers import SGD, Adam, Momentum
 from .core import Case, run_check
-from .lesson07 import no_warnings, not_a_function
+from .strict import hidden_rng, require_function, without_warnings
 
 HINTS = {
     "lesson09-momentum-step": (
@@ -70,7 +70,7 @@ def steps_of(momentum_step):
             w, velocity = result
         return w, velocity
 
-    return no_warnings(call)
+    return without_warnings(call)
 
 
 def check_momentum_step(momentum_step, *, seed=None):
@@ -80,7 +80,7 @@ def check_momentum_step(momentum_step, *, seed=None):
 
     w, grad, velocity: arrays of one shape; the answer is the pair ``(w_new, velocity_new)``.
     """
-    not_a_function("momentum_step", momentum_step)
+    require_function("momentum_step", momentum_step, "lesson09-momentum-step")
     rng = np.random.default_rng(9)
     w, grad, velocity = (rng.standard_normal((3, 2)) for _ in range(3))
     vector, vector_grad = rng.standard_normal(4), rng.standard_normal(4)
@@ -107,8 +107,8 @@ def check_momentum_step(momentum_step, *, seed=None):
     sgd = {"w": w.copy()}
     SGD(0.05).step(sgd, {"dw": grad})  # mu = 0 must give nnlib's SGD step
     assert np.allclose(cases[1].expected[0], sgd["w"])
-    if seed is not None:
-        hidden = np.random.default_rng(seed)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
         shape = tuple(int(n) for n in hidden.integers(1, 6, size=2))
         w_h, v_h = hidden.standard_normal(shape), hidden.standard_normal(shape)
         grads_h = hidden.standard_normal((int(hidden.integers(1, 5)), *shape))
@@ -142,7 +142,7 @@ def corrected(bias_correct):
         v_hat, s_hat = (np.asarray(x, dtype=np.float64) for x in result)
         return -0.01 * v_hat / (np.sqrt(s_hat) + 1e-8)
 
-    return no_warnings(call)
+    return without_warnings(call)
 
 
 def adam_first_step(g, rho1, rho2):
@@ -155,7 +155,7 @@ def adam_first_step(g, rho1, rho2):
 def check_bias_correct(bias_correct, *, seed=None):
     r"""Check the learner's ``bias_correct(v, s, t, rho1, rho2)``: Adam's
     $\hat v = v / (1 - \rho_1^t)$ and $\hat s = s / (1 - \rho_2^t)$, returned as a pair."""
-    not_a_function("bias_correct", bias_correct)
+    require_function("bias_correct", bias_correct, "lesson09-bias-correct")
     rng = np.random.default_rng(5)
     v, s = rng.standard_normal((3, 4)), rng.random((3, 4))
     g = rng.standard_normal(6) * np.array([1e-4, 1e-2, 1, 10, 1e3, -5])
@@ -178,8 +178,8 @@ def check_bias_correct(bias_correct, *, seed=None):
              "nnlib.optimizers.Adam)", (g, None, 1, 0.9, 0.999, "adam step"),
              adam_first_step(g, 0.9, 0.999)),
     ]
-    if seed is not None:
-        hidden = np.random.default_rng(seed)
+    hidden = hidden_rng(seed)
+    if hidden is not None:
         shape = tuple(int(n) for n in hidden.integers(1, 6, size=2))
         t = int(hidden.integers(1, 50))
         rho1, rho2 = float(hidden.uniform(0.5, 0.95)), float(hidden.uniform(0.9, 0.9999))

@@ -2,6 +2,9 @@
 failures, hidden cases come from the grader's seed, a result keeps its input's dtype, and an
 answer can be judged by a property instead of one exact value.
 
+- :func:`require_function` fails a check, with :func:`~nnlib.checks.core.run_check`'s message,
+  when it is given something that is not a function (a check that wraps the learner's
+  function in a measuring one calls it first, since the wrapper is always callable).
 - :func:`without_warnings` wraps the learner's function so that a formula that overflows or
   takes ``log 0`` fails with a message that says so, even when its final answer happens to be
   right. NumPy's error state is ``"warn"`` for that call only (never ``"ignore"``), so a
@@ -35,6 +38,13 @@ def warnings_as_errors():
         warnings.simplefilter("error")
         with np.errstate(divide="warn", over="warn", invalid="warn"):
             yield
+
+
+def require_function(title, function, exercise):
+    """Raise :class:`~nnlib.checks.core.CheckFailed` ("expected a function, got ...") if
+    ``function`` is not callable; do nothing otherwise."""
+    if not callable(function):
+        run_check(title, function, [], exercise=exercise)
 
 
 def without_warnings(function, why=None):
@@ -104,8 +114,7 @@ def run_property_check(title, function, cases, *, exercise, calls=None):
     passes keyword arguments or calls the function more than once (``fn`` is the learner's
     function with warnings turned into errors).
     """
-    if not callable(function):
-        run_check(title, function, cases, exercise=exercise)  # raises its "expected a function"
+    require_function(title, function, exercise)
     results = []
     calls = calls or [None] * len(cases)
     strict = without_warnings(function)

@@ -177,7 +177,8 @@ def grade_submission(path, source_path, seed=None, timeout=1800, learner=None, l
                 check = getattr(importlib.import_module(exercise.module), exercise.check)
                 proxy = KernelFunction(session, exercise.grade_id, exercise.function,
                                        references(check, exercise.function))
-                passed, message = _run_check(check, proxy, seed, result.notes)
+                given = proxy.as_class() if exercise.grade_id in session.classes else proxy
+                passed, message = _run_check(check, given, seed, result.notes)
                 if passed:
                     result.points[exercise.grade_id] = exercise.points
                 else:

@@ -5,7 +5,12 @@ each exercise's check cell it keeps the learner's function as it is at that mome
 later cell (``f = yours_or_nnlib(f, ...)``) cannot swap it for nnlib's. Afterwards
 :class:`KernelFunction` stands in for that function in the grader's process: calling it sends
 the arguments to the kernel (see :mod:`nnlib.grading.wire`), calls the learner's function there,
-and returns what it returned, raising what it raised and re-issuing its warnings.
+and returns what it returned, raising what it raised and re-issuing its warnings; what the
+call changed in its arguments (positional or keyword: an array written into, a generator drawn
+from) is written back into the grader's objects. For an exercise that is a class (lesson 05's
+``Value``), :meth:`KernelFunction.as_class` is a class in the grader whose instances stand for
+instances kept in the kernel: building one, its operators, methods and attributes all run
+there.
 
 Every wait is bounded by the notebook's deadline: :class:`NotebookTimeout` when it passes,
 :class:`KernelDied` when the kernel dies.
@@ -28,6 +33,7 @@ from . import wire
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "NNLIB_NUM_THREADS": "1"}
 KEPT = "__nnlib_graded__"  # the kernel's dict of the learner's functions, by exercise id
+OBJECTS = "__nnlib_kept_objects__"  # the kernel's dict of kept instances, by number
 
 
 class GradingStopped(BaseException):
@@ -66,6 +72,8 @@ def _write_back(original, new):
     """Make ``original`` (an argument the grader passed) look as the kernel left it."""
     import numpy as np
 
+    if isinstance(original, wire.WatchedRows) and isinstance(new, wire.WatchedRows):
+        original.rows = list(new.rows)  # then the values, as for any array
     if isinstance(original, np.ndarray) and isinstance(new, np.ndarray):
         numeric = original.dtype.kind in "fc"
         if (original.shape == new.shape and original.dtype == new.dtype
@@ -90,6 +98,14 @@ def _write_back(original, new):
         original.bit_generator.state = new.bit_generator.state
 
 
+def _decoded(reply, field):
+    """The reply's ``field`` decoded, or ``None`` if it is missing or cannot be read."""
+    try:
+        return wire.decode(reply[field]) if reply.get(field) is not None else None
+    except wire.WireError:
+        return None
+
+
 class KernelSession:
     """Run a notebook in a fresh kernel (one BLAS thread) and keep the kernel for calls.
 
@@ -105,6 +121,7 @@ class KernelSession:
         self.deadline = deadline
         self.capture = dict(capture or {})
         self.defined = {}
+        self.classes = set()  # the exercise ids whose kept object is a class
         self.scratch = new_code_cell("")
         self.nb.cells.append(self.scratch)
         self.client = NotebookClient(
@@ -170,7 +187,8 @@ class KernelSession:
 
     def run(self):
         """Run every cell of the notebook, keeping each exercise's function before its check
-        cell. Returns ``{exercise id: whether a function of that name was defined}``."""
+        cell. Returns ``{exercise id: whether a function of that name was defined}``; the ids
+        whose function is a class are in ``classes``."""
         for index, cell in enumerate(list(self.nb.cells[:-1])):
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             if grade_id in self.capture:
@@ -179,18 +197,23 @@ class KernelSession:
                     "from IPython.display import publish_display_data as __nnlib_publish\n"
                     f"globals().setdefault({KEPT!r}, {{}})[{exercise_id!r}] = "
                     f"globals().get({name!r})\n"
-                    f"__nnlib_publish({{{wire.MIME!r}: str(callable("
+                    f"__nnlib_publish({{{wire.MIME!r}: 'class' if isinstance("
+                    f"{KEPT}[{exercise_id!r}], type) else str(callable("
                     f"{KEPT}[{exercise_id!r}]))}})\n"
                     "del __nnlib_publish\n")
-                self.defined[exercise_id] = reply == "True"
+                self.defined[exercise_id] = reply in ("True", "class")
+                if reply == "class":
+                    self.classes.add(exercise_id)
             if cell.cell_type == "code":
                 self._execute(cell, index)
         return dict(self.defined)
 
-    def call(self, exercise_id, args, kwargs, watched=()):
-        """Call the kept function of ``exercise_id`` in the kernel; the reply (a dict)."""
+    def call(self, exercise_id, args, kwargs, watched=(), target=None):
+        """Call the kept function of ``exercise_id`` in the kernel (or, with ``target``, an
+        operator, method or attribute of a kept instance: see :func:`wire.serve`); the reply
+        (a dict)."""
         try:
-            request = wire.dumps({"args": list(args), "kwargs": dict(kwargs)})
+            request = wire.dumps({"args": list(args), "kwargs": dict(kwargs), "target": target})
         except wire.WireError as error:
             raise CannotSend(str(error)) from None
         code = (
@@ -199,7 +222,8 @@ class KernelSession:
             f"    exec({WIRE_SOURCE!r}, namespace)\n"
             "    from IPython.display import publish_display_data\n"
             f"    function = globals().get({KEPT!r}, {{}}).get({exercise_id!r})\n"
-            f"    reply = namespace['serve'](function, {request!r}, {list(watched)!r})\n"
+            f"    kept = globals().setdefault({OBJECTS!r}, {{}})\n"
+            f"    reply = namespace['serve'](function, {request!r}, {list(watched)!r}, kept)\n"
             f"    publish_display_data({{{wire.MIME!r}: reply}})\n"
             "__nnlib_grading_call()\n"
             "del __nnlib_grading_call\n")
@@ -231,22 +255,42 @@ class KernelFunction:
         self.__name__ = self.__qualname__ = name
         self.watched = tuple(watched)
         self.calls = set()
+        self._class = None
 
     def __repr__(self):
         return f"<the learner's {self.__name__}, run in their kernel>"
 
     def __call__(self, *args, **kwargs):
+        return self.request(args, kwargs)
+
+    def as_class(self):
+        """A class that stands in for the learner's class: see :class:`KernelObject`."""
+        if self._class is None:
+            self._class = _StandInClass(self.__name__, (KernelObject,),
+                                        {"__slots__": (), "__module__": "learner",
+                                         "stand_in": self})
+        return self._class
+
+    def _instance(self, number):
+        instance = object.__new__(self.as_class())
+        instance.object_id = number
+        return instance
+
+    def request(self, args, kwargs, target=None):
+        """Call the function in the kernel (or ``target``: see :meth:`KernelSession.call`)
+        and return what it returned."""
         given = wire.function_names([args, kwargs])  # the check's own function arguments
         watched = [name for name in self.watched if name not in given]
-        reply = self.session.call(self.exercise_id, args, kwargs, watched)
+        reply = self.session.call(self.exercise_id, args, kwargs, watched, target)
         self.calls.update(str(c) for c in reply.get("calls", []) if isinstance(c, str))
-        try:
-            after = wire.decode(reply["args"]) if reply.get("args") is not None else None
-        except wire.WireError:
-            after = None
+        after = _decoded(reply, "args")
         if isinstance(after, list) and len(after) == len(args):
             for original, new in zip(args, after):
                 _write_back(original, new)
+        after = _decoded(reply, "kwargs")
+        if isinstance(after, dict) and set(after) == set(kwargs):
+            for name, original in kwargs.items():
+                _write_back(original, after[name])
         for item in reply.get("warnings", [])[:50]:
             if isinstance(item, dict):
                 category = _exception_class(item.get("category"), Warning, item.get("builtin"))
@@ -262,4 +306,52 @@ class KernelFunction:
             except Exception:  # a built-in exception that needs other arguments
                 exception = _exception_class(error.get("type"), Exception, False)(message)
             raise exception
-        return wire.decode(reply["result"], functions=False)
+        if reply.get("method") and target is not None:
+            method = {"object": target["object"], "method": target["attribute"]}
+            return lambda *args, **kwargs: self.request(args, kwargs, method)
+        return wire.decode(reply["result"], functions=False, objects=self._instance)
+
+
+class _StandInClass(type):
+    """The type of a class that stands in for the learner's: building an instance builds the
+    learner's in the kernel."""
+
+    def __call__(cls, *args, **kwargs):
+        return cls.stand_in.request(args, kwargs)
+
+    def __repr__(cls):
+        return f"<the learner's class {cls.__name__}, in their kernel>"
+
+
+def _operator(name, reflected=False):
+    def method(self, *others):
+        return type(self).stand_in.request(others, {}, {"object": self.object_id,
+                                                        "operator": name,
+                                                        "reflected": reflected})
+    method.__name__ = f"__{'r' if reflected else ''}{name}__"
+    return method
+
+
+class KernelObject(wire.Handle):
+    """An instance of the learner's class, kept in the kernel: its arithmetic operators
+    (``+ - * / **``, reflected too, and unary ``-``), methods and attributes are looked up and
+    run there. Setting an attribute from the grader is not possible (the instance has no
+    ``__dict__``)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name == "object_id":
+            raise AttributeError(name)
+        return type(self).stand_in.request((), {}, {"object": self.object_id,
+                                                    "attribute": name})
+
+    def __repr__(self):
+        return f"<the learner's {type(self).__name__} object in their kernel>"
+
+    __add__, __radd__ = _operator("add"), _operator("add", True)
+    __sub__, __rsub__ = _operator("sub"), _operator("sub", True)
+    __mul__, __rmul__ = _operator("mul"), _operator("mul", True)
+    __truediv__, __rtruediv__ = _operator("truediv"), _operator("truediv", True)
+    __pow__, __rpow__ = _operator("pow"), _operator("pow", True)
+    __neg__, __pos__ = _operator("neg"), _operator("pos")

@@ -3,9 +3,9 @@
 A lesson's exercise is a *solution cell* (nbgrader ``"solution": true``) followed by a *graded
 check cell* (``"grade": true``) such as::
 
-    from nnlib.checks.lesson03 import check_layer_forward
+    from nnlib.checks.lesson03 import check_forward_propagation
 
-    check_layer_forward(layer_forward)
+    check_forward_propagation(forward_propagation)
 
 The check cell is read with :mod:`ast`, never run here: it names the check (module and
 function) and the learner's function. :func:`restore` gives a submission back the instructor's
@@ -28,10 +28,10 @@ class LessonError(ValueError):
 class Exercise:
     """One graded exercise of a source lesson.
 
-    grade_id: the solution cell's id (e.g. ``"lesson03-layer-forward"``), which names the
+    grade_id: the solution cell's id (e.g. ``"lesson03-forward-propagation"``), which names the
     exercise; check_id: the check cell's id; points: what the check cell is worth;
     module, check: where the check function lives (``"nnlib.checks.lesson03"``,
-    ``"check_layer_forward"``); function: the learner's function the check is given.
+    ``"check_forward_propagation"``); function: the learner's function the check is given.
     """
 
     grade_id: str
@@ -88,7 +88,7 @@ def parse_check_cell(source, where="the check cell"):
     module, check, call = calls[0]
     if not call.args or not isinstance(call.args[0], ast.Name):
         raise LessonError(f"{where}: {check} must be called with the learner's function by "
-                          "name, e.g. check_layer_forward(layer_forward).")
+                          "name, e.g. check_forward_propagation(forward_propagation).")
     return module, check, call.args[0].id
 
 
