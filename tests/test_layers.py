@@ -1,8 +1,8 @@
 """The layers of the library point down only: the core imports nothing from above it.
 
-The core holds the lessons' functions: activations, costs, initialization, forward, backprop,
-gradient_check, neuron, regularization and the layer pairs conv and rnn (and any
-normalization or residual layer module). It may import NumPy, the standard library, other core
+The core holds the lessons' functions: activations, costs, initialization, forward, graph,
+backprop, gradient_check, neuron, regularization and the layer pairs conv, rnn,
+normalization and residual. It may import NumPy, the standard library, other core
 modules and ``_validation``; never data, the models, training, saving, threads, tqdm,
 threadpoolctl, matplotlib or ipywidgets. The imports are read from the source with ``ast``,
 including those inside functions.
@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "nnlib"
-CORE = {"activations", "costs", "initialization", "forward", "backprop", "gradient_check",
-        "neuron", "regularization", "conv", "rnn"}
-CORE |= {path.stem for path in PACKAGE.glob("*.py")
-         if path.stem.startswith(("normalization", "residual"))}
+CORE = {"activations", "costs", "initialization", "forward", "graph", "backprop",
+        "gradient_check", "neuron", "regularization", "conv", "rnn", "normalization", "residual"}
 ALLOWED_INSIDE = CORE | {"_validation"}
 ALLOWED_OUTSIDE = {"numpy"} | set(sys.stdlib_module_names)
 
