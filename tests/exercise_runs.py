@@ -51,3 +51,11 @@ def solution(grade_id, source=None, **names):
 def solution_source(grade_id):
     """The source of the solution cell of ``grade_id`` in its committed lesson."""
     return BY_ID[grade_id].source
+
+
+def changed(grade_id, old, new):
+    """The reference solution of ``grade_id`` with the text ``old`` (which it must hold)
+    replaced by ``new``: a typical mistake written into the lesson's own solution."""
+    source = solution_source(grade_id)
+    assert old in source, f"{grade_id}'s solution no longer holds {old!r}"
+    return solution(grade_id, source.replace(old, new))

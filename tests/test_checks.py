@@ -13,6 +13,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -23,6 +24,7 @@ from exercise_runs import BY_ID, solution, where
 import nnlib.checks
 from nnlib.assignments import stub_solution
 from nnlib.checks.core import CheckFailed
+from nnlib.checks.hints import first_hint
 from nnlib.grading import wire
 from nnlib.grading.notebook import exercises
 
@@ -133,29 +135,99 @@ def exercise_of(key):
 
 
 @pytest.mark.parametrize("key", CHECKS, ids=IDS)
-def test_the_check_passes_the_lessons_own_solution(key, capsys):
-    reference = lesson_solution(exercise_of(key))
-    for seed in (None, SEED):
+def test_the_check_passes_the_lessons_own_solution_and_hidden_cases_add_to_the_visible(
+        key, capsys):
+    exercise = exercise_of(key)
+    reference = lesson_solution(exercise)
+    counts = []
+    for seed in (None, SEED, SEED + 1):
         call(CHECKS[key], reference, seed)
         out = capsys.readouterr().out
-        assert out.startswith("✔ ") and "passed" in out, out
+        passed = re.fullmatch(rf"✔ {re.escape(exercise.function)}: all (\d+) cases passed\.\n",
+                              out)
+        assert passed, out
+        counts.append(int(passed[1]))
+    assert counts[1] > counts[0] and counts[2] > counts[0], counts
 
 
 @pytest.mark.parametrize("key", CHECKS, ids=IDS)
-def test_the_check_reports_an_unfinished_exercise(key):
-    stub = unfinished(exercise_of(key))
+def test_the_check_reports_an_unfinished_exercise_with_its_first_hint(key):
+    exercise = exercise_of(key)
+    stub = unfinished(exercise)
     for seed in (None, SEED):
         with pytest.raises(CheckFailed, match="not implemented yet") as failure:
             call(CHECKS[key], stub, seed)
-        assert "Hint:" in str(failure.value)
+        assert f"Hint: {first_hint(exercise.grade_id)}" in str(failure.value)
 
 
 @pytest.mark.parametrize("key", CHECKS, ids=IDS)
-def test_the_check_reports_a_missing_return(key):
-    forgetful = without_returns(exercise_of(key))
+def test_the_check_refuses_a_seed_that_is_not_an_int(key):
+    reference = lesson_solution(exercise_of(key))
+    for seed in ("7", 7.0, True):
+        with pytest.raises(TypeError, match="seed must be None .* or an int, got"):
+            CHECKS[key](reference, seed=seed)
+
+
+@pytest.mark.parametrize("key", CHECKS, ids=IDS)
+def test_the_check_reports_something_that_is_not_a_function(key):
+    with pytest.raises(CheckFailed, match=r"expected (a function|your class)"):
+        CHECKS[key](np.zeros(3))
+
+
+def warning(reference):
+    """``reference`` that first triggers an overflow that does not change its answer (for a
+    class: in ``__init__``)."""
+    if isinstance(reference, type):
+        class Warns(reference):
+            def __init__(self, *args, **kwargs):
+                np.float32(1e30) ** 2
+                super().__init__(*args, **kwargs)
+        return Warns
+
+    def warns(*args, **kwargs):
+        np.float32(1e30) ** 2
+        return reference(*args, **kwargs)
+    return warns
+
+
+@pytest.mark.parametrize("key", CHECKS, ids=IDS)
+@pytest.mark.parametrize("hidden", ["shown", "ignored"])
+def test_the_check_counts_a_warning_as_a_failure_and_leaves_the_warning_state(key, hidden):
+    """Shown as in a notebook, or ignored by the learner (warnings and NumPy's error state):
+    a warning fails the check, and the filters and error state are as before afterwards."""
+    warns = warning(lesson_solution(exercise_of(key)))
+    with warnings.catch_warnings(), np.errstate():
+        warnings.simplefilter("default" if hidden == "shown" else "ignore")
+        if hidden == "ignored":
+            np.seterr(all="ignore")
+        filters, state = list(warnings.filters), np.geterr()
+        with pytest.raises(CheckFailed, match="RuntimeWarning: overflow"):
+            CHECKS[key](warns)
+        assert warnings.filters == filters and np.geterr() == state
+
+
+@pytest.mark.parametrize("key", CHECKS, ids=IDS)
+def test_the_check_reports_a_missing_return_with_the_first_hint(key):
+    exercise = exercise_of(key)
+    forgetful = without_returns(exercise)
     for seed in (None, SEED):
-        with pytest.raises(CheckFailed, match=r"did you forget to `return`"):
+        with pytest.raises(CheckFailed, match=r"did you forget to `return`") as failure:
             call(CHECKS[key], forgetful, seed)
+        assert f"Hint: {first_hint(exercise.grade_id)}" in str(failure.value)
+
+
+# Checks whose module also holds nnlib's own version under the exercise's name (the fallback
+# a student version's later cells use while the exercise is a stub).
+FALLBACKS = [key for key in CHECKS if key in USED
+             and callable(getattr(importlib.import_module(key[0]), USED[key].function, None))]
+
+
+@pytest.mark.parametrize("key", FALLBACKS, ids=[f"{m.rsplit('.', 1)[1]}.{n}"
+                                                for m, n in FALLBACKS])
+def test_nnlibs_fallback_under_the_exercise_name_passes_the_check(key, capsys):
+    fallback = getattr(importlib.import_module(key[0]), USED[key].function)
+    CHECKS[key](fallback, seed=SEED)
+    assert capsys.readouterr().out.startswith(f"✔ {USED[key].function}: all")
 
 
 def key(args, kwargs):
@@ -226,5 +298,23 @@ def test_answers_hard_coded_for_the_visible_cases_fail_the_hidden_ones(key_, cap
         return
     check(hard_coded)  # the played-back answers pass the visible cases...
     assert capsys.readouterr().out.count("✔") == 2
-    with pytest.raises(CheckFailed):  # ...but not the hidden ones
+    with pytest.raises(CheckFailed) as failure:  # ...but not the hidden ones
         check(hard_coded, seed=SEED)
+    grade_id = exercise_of(key_).grade_id
+    assert f"Hint: {first_hint(grade_id)}" in str(failure.value)
+
+
+@pytest.mark.parametrize("key_", CHECKS, ids=IDS)
+def test_the_hidden_cases_depend_on_the_seed(key_, capsys):
+    """Answers recorded with one seed (the visible and that seed's hidden cases) and played
+    back fail another seed's hidden cases: a learner who ran the check with some seed still
+    cannot know the grader's cases."""
+    check = CHECKS[key_]
+    if key_[1] in WATCHING:
+        pytest.skip(WATCHING[key_[1]])
+    recording, hard_coded = memorizing(lesson_solution(exercise_of(key_)))
+    check(recording, seed=SEED)
+    check(hard_coded, seed=SEED)  # the played-back answers pass that seed's cases...
+    assert capsys.readouterr().out.count("✔") == 2
+    with pytest.raises(CheckFailed):  # ...but not another seed's
+        check(hard_coded, seed=SEED + 1)

@@ -1,18 +1,16 @@
-"""Lesson 02 exercise checks: pass the lesson's solution with its hidden cases, and fail each
-typical wrong answer with a message that says what to look at. (Mutants and leaks: see
-test_exercise_mutants.py and test_hints_do_not_leak.py.)"""
+"""Lesson 02 exercise checks: each typical wrong answer fails with a message that says what
+to look at, and each right answer written another way passes. What every check
+must do (pass the lesson's solution with and without hidden cases, report a stub, a
+missing return, a warning, a non-function, a hard-coded answer; nnlib's fallback passes)
+is tested for every check in test_checks.py; mutants and leaks in
+test_exercise_mutants.py and test_hints_do_not_leak.py."""
 
-import warnings
 
 import numpy as np
 import pytest
-from exercise_runs import solution
 
 from nnlib.checks.core import CheckFailed
 from nnlib.checks.lesson02 import check_relu_derivative, check_sigmoid
-
-EXERCISES = {"lesson02-relu-derivative": check_relu_derivative,
-             "lesson02-stable-sigmoid": check_sigmoid}
 
 
 def stable_sigmoid(z):
@@ -24,32 +22,9 @@ def naive_sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-@pytest.mark.parametrize("exercise", EXERCISES)
-def test_the_reference_solution_passes_the_visible_and_hidden_cases(exercise, capsys):
-    check = EXERCISES[exercise]
-    function = solution(exercise)
-    check(function)
-    check(function, seed=99)
-    assert capsys.readouterr().out.count("passed") == 2
-
-
 def test_sigmoid_check_fails_the_naive_formula_because_it_overflows():
     with pytest.raises(CheckFailed, match=r"large inputs.*RuntimeWarning: overflow"):
         check_sigmoid(naive_sigmoid)
-
-
-def test_sigmoid_check_fails_the_naive_formula_even_when_warnings_are_ignored():
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        with pytest.raises(CheckFailed, match="overflow"):
-            check_sigmoid(naive_sigmoid)
-
-
-def test_sigmoid_check_leaves_the_warning_filters_and_error_state_as_they_were():
-    before, state = list(warnings.filters), np.geterr()
-    with pytest.raises(CheckFailed):
-        check_sigmoid(naive_sigmoid)
-    assert warnings.filters == before and np.geterr() == state
 
 
 def test_sigmoid_check_fails_a_where_that_evaluates_the_naive_form():
@@ -95,8 +70,3 @@ def test_relu_derivative_check_fails_booleans_or_float64_for_float32_input():
         check_relu_derivative(lambda z: z > 0)
     with pytest.raises(CheckFailed, match=r"keep the dtype of z \(float32\)"):
         check_relu_derivative(lambda z: (z > 0).astype(float))
-
-
-def test_a_failure_shows_the_first_registered_hint():
-    with pytest.raises(CheckFailed, match=r"Hint: Use each of the two equal forms"):
-        check_sigmoid(naive_sigmoid)

@@ -1,10 +1,12 @@
-"""Lesson 04 exercise checks: pass the lesson's solution with its hidden cases, and fail each
-typical wrong answer clearly. The checks run in float32, where a clip at 1e-12 does nothing
-next to 1. (Mutants and leaks: see test_exercise_mutants.py and test_hints_do_not_leak.py.)"""
+"""Lesson 04 exercise checks: each typical wrong answer fails with a message that says what to
+look at, and each right answer written another way passes. The checks run in float32, where a
+clip at 1e-12 does nothing next to 1. What every check must do (pass the lesson's solution with
+and without hidden cases, report a stub, a missing return, a warning, a non-function, a hard-
+coded answer; nnlib's fallback passes) is tested for every check in test_checks.py; mutants and
+leaks in test_exercise_mutants.py and test_hints_do_not_leak.py."""
 
 import numpy as np
 import pytest
-from exercise_runs import solution
 
 from nnlib import costs
 from nnlib.checks.core import CheckFailed
@@ -13,10 +15,6 @@ from nnlib.checks.lesson04 import (
     check_categorical_cross_entropy,
     check_compute_cost,
 )
-
-EXERCISES = {"lesson04-binary-cross-entropy": check_binary_cross_entropy,
-             "lesson04-categorical-cross-entropy": check_categorical_cross_entropy,
-             "lesson04-compute-cost": check_compute_cost}
 
 
 def correct_bce(A, Y, eps=None):
@@ -29,22 +27,8 @@ def correct_cce(A, Y, eps=1e-12):
     return float(-np.sum(Y * np.log(np.clip(A, eps, 1))) / A.shape[0])
 
 
-@pytest.mark.parametrize("exercise", EXERCISES)
-def test_the_reference_solution_passes_the_visible_and_hidden_cases(exercise, capsys):
-    check = EXERCISES[exercise]
-    function = solution(exercise)
-    check(function)
-    check(function, seed=2024)
-    assert capsys.readouterr().out.count("passed") == 2
-
-
 def test_bce_check_fails_a_clip_at_1e_minus_12_in_float32():
     with pytest.raises(CheckFailed, match=r"exactly 1, all labels 1.*RuntimeWarning.*log"):
-        check_binary_cross_entropy(lambda A, Y: correct_bce(A, Y, eps=1e-12))
-
-
-def test_bce_check_fails_a_clip_at_1e_minus_12_even_when_numpy_warnings_are_off():
-    with np.errstate(all="ignore"), pytest.raises(CheckFailed, match="RuntimeWarning"):
         check_binary_cross_entropy(lambda A, Y: correct_bce(A, Y, eps=1e-12))
 
 
@@ -151,8 +135,3 @@ def test_compute_cost_check_fails_a_choice_by_the_number_of_rows():
 def test_compute_cost_check_fails_a_cost_that_ignores_its_name():
     with pytest.raises(CheckFailed, match="cost='mse'"):
         check_compute_cost(lambda output, Y, cost=None: costs.compute_cost(output, Y))
-
-
-def test_a_failure_shows_the_first_registered_hint():
-    with pytest.raises(CheckFailed, match=r"Hint: Average, over the m examples"):
-        check_binary_cross_entropy(lambda A, Y: correct_bce(A, Y, eps=1e-12))

@@ -58,7 +58,10 @@ def measured(cost_function, why):
     ``"exact"`` returns the cost; ``"perfect"`` returns 0 for a cost in ``[0, NEAR_ZERO]``;
     ``"mistake"`` returns ``LARGE`` for a finite cost of at least ``LARGE``. Anything else
     (NaN, infinity, not one number) passes through unchanged, so the check reports it. Every
-    warning is an error."""
+    warning is an error. Something that is not a function is returned as it is, for the
+    check to report."""
+    if not callable(cost_function):
+        return cost_function
     strict = without_warnings(cost_function, why)
 
     @functools.wraps(cost_function)

@@ -16,8 +16,8 @@ fall back on (``yours_or_nnlib``).
 import numpy as np
 
 from ..conv import conv_backward, conv_forward, maxpool_backward, maxpool_forward
-from .core import Case, run_check
-from .strict import hidden_rng, keeping_dtype, without_warnings
+from .core import Case
+from .strict import run_strict_check, visible_and_hidden
 
 HINTS = {
     "lesson10-conv2d-single": (
@@ -138,14 +138,10 @@ def check_conv2d_single(function, *, seed=None):
     image: ``(n_H, n_W)``; kernel: ``(kh, kw)``; the answer ``(n_H - kh + 1, n_W - kw + 1)``,
     float64.
     """
-    cases = conv_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += conv_cases(hidden)
-    strict = without_warnings(keeping_dtype(function, "image"),
-                              "a sum of products of a patch and the kernel needs no division")
-    run_check("conv2d_single", strict, cases,
-              exercise="lesson10-conv2d-single", rtol=1e-6, atol=1e-9)
+    cases = visible_and_hidden(conv_cases, seed)
+    run_strict_check("conv2d_single", function, cases,
+                     exercise="lesson10-conv2d-single", first="image", rtol=1e-6, atol=1e-9,
+                     why="a sum of products of a patch and the kernel needs no division")
 
 
 def conv2d_backward_single(dZ, image, kernel):
@@ -204,14 +200,10 @@ def check_conv2d_backward(function, *, seed=None):
 
     in float64.
     """
-    cases = conv_backward_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += conv_backward_cases(hidden)
-    strict = without_warnings(keeping_dtype(function, "dZ"),
-                              "both gradients are convolutions, with no division")
-    run_check("conv2d_backward_single", strict, cases,
-              exercise="lesson10-conv2d-backward", rtol=1e-6, atol=1e-9)
+    cases = visible_and_hidden(conv_backward_cases, seed)
+    run_strict_check("conv2d_backward_single", function, cases,
+                     exercise="lesson10-conv2d-backward", first="dZ", rtol=1e-6, atol=1e-9,
+                     why="both gradients are convolutions, with no division")
 
 
 # ----------------------------------------------------------------------------- max pooling
@@ -257,14 +249,10 @@ def check_maxpool2x2(function, *, seed=None):
 
     image: ``(n_H, n_W)`` with ``n_H`` and ``n_W`` even; the answer ``(n_H // 2, n_W // 2)``.
     """
-    cases = pool_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += pool_cases(hidden)
-    strict = without_warnings(keeping_dtype(function, "image"),
-                              "the largest of four numbers needs no arithmetic")
-    run_check("maxpool2x2", strict, cases,
-              exercise="lesson10-maxpool2x2", rtol=1e-6, atol=1e-9)
+    cases = visible_and_hidden(pool_cases, seed)
+    run_strict_check("maxpool2x2", function, cases,
+                     exercise="lesson10-maxpool2x2", first="image", rtol=1e-6, atol=1e-9,
+                     why="the largest of four numbers needs no arithmetic")
 
 
 def maxpool2x2_backward(dout, image):
@@ -313,11 +301,7 @@ def check_maxpool2x2_backward(function, *, seed=None):
     ``dout[i, j]`` at the position of block ``(i, j)``'s maximum and 0 everywhere else.
     dout: ``(n_H // 2, n_W // 2)``; image: ``(n_H, n_W)``; float64.
     """
-    cases = pool_backward_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += pool_backward_cases(hidden)
-    strict = without_warnings(keeping_dtype(function, "dout"),
-                              "sending dout to each block's maximum needs no arithmetic")
-    run_check("maxpool2x2_backward", strict, cases,
-              exercise="lesson10-maxpool2x2-backward", rtol=1e-6, atol=1e-9)
+    cases = visible_and_hidden(pool_backward_cases, seed)
+    run_strict_check("maxpool2x2_backward", function, cases,
+                     exercise="lesson10-maxpool2x2-backward", first="dout", rtol=1e-6, atol=1e-9,
+                     why="sending dout to each block's maximum needs no arithmetic")

@@ -16,8 +16,8 @@ The functions named after the exercises (:func:`rnn_step_forward`, :func:`rnn_st
 import numpy as np
 
 from ..rnn import rnn_backward, rnn_forward
-from .core import Case, run_check
-from .strict import hidden_rng, keeping_dtype, without_warnings
+from .core import Case
+from .strict import run_strict_check, visible_and_hidden
 
 HINTS = {
     "lesson11-rnn-step-forward": (
@@ -121,14 +121,10 @@ def check_rnn_step_forward(function, *, seed=None):
     x: ``(m, D)``; h_prev: ``(m, n_h)``; Wx: ``(D, n_h)``; Wh: ``(n_h, n_h)``; b: ``(n_h,)``; the
     answer ``(m, n_h)``, in float64.
     """
-    cases = step_forward_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += step_forward_cases(hidden)
-    strict = without_warnings(keeping_dtype(function, "x"),
-                              "np.tanh saturates without overflowing; exp-based formulas do not")
-    run_check("rnn_step_forward", strict, cases, exercise="lesson11-rnn-step-forward",
-              rtol=1e-6, atol=1e-9)
+    cases = visible_and_hidden(step_forward_cases, seed)
+    run_strict_check("rnn_step_forward", function, cases,
+                     exercise="lesson11-rnn-step-forward", first="x", rtol=1e-6, atol=1e-9,
+                     why="np.tanh saturates without overflowing; exp-based formulas do not")
 
 
 # ----------------------------------------------------------------------------- one step backward
@@ -188,14 +184,10 @@ def check_rnn_step_backward(function, *, seed=None):
 
     Shapes as in :func:`check_rnn_step_forward`, dh ``(m, n_h)``; float64.
     """
-    cases = step_backward_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += step_backward_cases(hidden)
-    strict = without_warnings(keeping_dtype(function, "dh"),
-                              "write tanh's derivative with h, from np.tanh, which cannot overflow")
-    run_check("rnn_step_backward", strict, cases, exercise="lesson11-rnn-step-backward",
-              rtol=1e-6, atol=1e-9)
+    cases = visible_and_hidden(step_backward_cases, seed)
+    run_strict_check("rnn_step_backward", function, cases,
+                     exercise="lesson11-rnn-step-backward", first="dh", rtol=1e-6, atol=1e-9,
+                     why="write tanh's derivative with h, from np.tanh, which cannot overflow")
 
 
 # ----------------------------------------------------------------------------- through time
@@ -261,10 +253,7 @@ def check_bptt(function, *, seed=None):
     X: ``(m, T, D)``; dH: ``(m, T, n_h)``; h0: ``(m, n_h)``; Wx: ``(D, n_h)``; Wh: ``(n_h, n_h)``;
     b: ``(n_h,)``; float64. The answers are shaped like X, h0, Wx, Wh and b.
     """
-    cases = bptt_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += bptt_cases(hidden)
-    strict = without_warnings(keeping_dtype(function, "dH"),
-                              "the steps need only np.tanh and matrix products")
-    run_check("bptt", strict, cases, exercise="lesson11-bptt", rtol=1e-6, atol=1e-9)
+    cases = visible_and_hidden(bptt_cases, seed)
+    run_strict_check("bptt", function, cases,
+                     exercise="lesson11-bptt", first="dH", rtol=1e-6, atol=1e-9,
+                     why="the steps need only np.tanh and matrix products")

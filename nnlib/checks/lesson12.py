@@ -12,8 +12,8 @@ import numpy as np
 
 from ..normalization import batchnorm_backward, batchnorm_forward
 from ..residual import residual_backward, residual_forward
-from .core import Case, run_check
-from .strict import hidden_rng, keeping_dtype, without_warnings
+from .core import Case
+from .strict import run_strict_check, visible_and_hidden
 
 HINTS = {
     "lesson12-batchnorm-forward": (
@@ -48,22 +48,15 @@ HINTS = {
 }
 
 
-def _strict(title, function, cases, exercise, rtol, atol, *, first, why):
-    """``run_check`` on ``function`` with every warning turned into an error (an overflow or a
-    division by zero fails the check instead of passing silently; ``why`` says what to look
-    at) and with the dtype of the argument ``first`` kept in the result."""
-    run_check(title, without_warnings(keeping_dtype(function, first), why), cases,
-              exercise=exercise, rtol=rtol, atol=atol)
-
-
 # ----------------------------------------------------------------------------- batch norm
 
 
 def batchnorm_forward_train(Z, gamma, beta, eps=1e-5):
-    """The exercise's answer from nnlib: training-mode batch normalization, in float64."""
+    """The exercise's answer from nnlib: training-mode batch normalization, computed in
+    float64 and returned in Z's dtype (float32 stays float32, as the check asks)."""
     out, _ = batchnorm_forward(np.asarray(Z, np.float64), np.asarray(gamma, np.float64),
                                np.asarray(beta, np.float64), eps=eps)
-    return out
+    return out.astype(np.result_type(np.asarray(Z).dtype, np.float32), copy=False)
 
 
 def _batchnorm_case(description, Z, gamma, beta, eps, dtype):
@@ -119,13 +112,10 @@ def check_batchnorm_forward(function, *, seed=None):
 
     Z: ``(m, n)`` float32; gamma, beta: ``(n,)``; the answer ``(m, n)``.
     """
-    cases = batchnorm_forward_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += batchnorm_forward_cases(hidden)
-    _strict("batchnorm_forward_train", function, cases, "lesson12-batchnorm-forward",
-            rtol=1e-3, atol=1e-4, first="Z",
-            why="a division by zero or an overflow: eps belongs inside the square root")
+    cases = visible_and_hidden(batchnorm_forward_cases, seed)
+    run_strict_check("batchnorm_forward_train", function, cases,
+                     exercise="lesson12-batchnorm-forward", first="Z", rtol=1e-3, atol=1e-4,
+                     why="a division by zero or an overflow: eps belongs inside the square root")
 
 
 def batchnorm_backward_train(dout, Z, gamma, eps=1e-5):
@@ -178,13 +168,10 @@ def check_batchnorm_backward(function, *, seed=None):
     $$dZ = \frac{1}{m\sqrt{\mathrm{Var}[z] + \varepsilon}} \Big(m\, d\hat Z - \sum_i d\hat Z
     - \hat Z \odot \sum_i d\hat Z \odot \hat Z\Big), \quad d\hat Z = d\mathrm{out} \odot \gamma$$
     """
-    cases = batchnorm_backward_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += batchnorm_backward_cases(hidden)
-    _strict("batchnorm_backward_train", function, cases, "lesson12-batchnorm-backward",
-            rtol=1e-5, atol=1e-8, first="dout",
-            why="a division by zero or an overflow: eps belongs inside the square root")
+    cases = visible_and_hidden(batchnorm_backward_cases, seed)
+    run_strict_check("batchnorm_backward_train", function, cases,
+                     exercise="lesson12-batchnorm-backward", first="dout", rtol=1e-5, atol=1e-8,
+                     why="a division by zero or an overflow: eps belongs inside the square root")
 
 
 # ----------------------------------------------------------------------------- residual block
@@ -242,10 +229,7 @@ def check_residual_backward(function, *, seed=None):
     ``(dA, dW1, db1, dW2, db2)`` of $\mathrm{out} = A + \mathrm{relu}(A W_1 + b_1) W_2 + b_2$,
     in float64. A: ``(m, n)``; W1: ``(n, k)``; b1: ``(k,)``; W2: ``(k, n)``.
     """
-    cases = residual_backward_cases()
-    hidden = hidden_rng(seed)
-    if hidden is not None:
-        cases += residual_backward_cases(hidden)
-    _strict("residual_block_backward", function, cases, "lesson12-residual-backward",
-            rtol=1e-6, atol=1e-9, first="dout",
-            why="NumPy warned: look at the step where it happened")
+    cases = visible_and_hidden(residual_backward_cases, seed)
+    run_strict_check("residual_block_backward", function, cases,
+                     exercise="lesson12-residual-backward", first="dout", rtol=1e-6, atol=1e-9,
+                     why="NumPy warned: look at the step where it happened")

@@ -10,7 +10,10 @@ answer can be judged by a property instead of one exact value.
   right. NumPy's error state is ``"warn"`` for that call only (never ``"ignore"``), so a
   learner's ``np.seterr(all="ignore")`` cannot hide the problem either, and the warning
   filters and error state are as before once the call returns.
-- :func:`hidden_rng` is the generator of a check's hidden cases (``seed=None``: none).
+- :func:`hidden_rng` is the generator of a check's hidden cases (``seed=None``: none), and
+  :func:`visible_and_hidden` a check's cases: the visible ones plus, with a seed, the hidden.
+- :func:`run_strict_check` is :func:`~nnlib.checks.core.run_check` with warnings as failures
+  and the dtype of the first argument kept.
 - :func:`keeping_dtype` turns a result whose dtype differs from its input's into a sentence
   that the check reports (float32 stays float32, float64 stays float64).
 - :func:`run_property_check` judges each answer with a function ``inspect(got) -> None | str``
@@ -78,6 +81,16 @@ def hidden_rng(seed):
     return np.random.default_rng(int(seed))
 
 
+def visible_and_hidden(cases_of, seed):
+    """The cases of a check: ``cases_of()`` (the visible ones) followed, when ``seed`` is an
+    int, by ``cases_of(rng)``, hidden ones drawn from ``np.random.default_rng(seed)``."""
+    cases = cases_of()
+    hidden = hidden_rng(seed)
+    if hidden is not None:
+        cases += cases_of(hidden)
+    return cases
+
+
 def dtype_problem(result, dtype, name):
     """Why ``result`` (an array, or a tuple or list of them) does not keep ``dtype``, the
     dtype of the argument ``name``, or ``None``."""
@@ -102,6 +115,15 @@ def keeping_dtype(function, name="z"):
         result = function(x, *args, **kwargs)
         return dtype_problem(result, np.asarray(x).dtype, name) or result
     return wrapped
+
+
+def run_strict_check(title, function, cases, *, exercise, first, why, rtol=1e-4, atol=1e-6):
+    """:func:`~nnlib.checks.core.run_check` on ``function`` with every warning turned into an
+    error (an overflow or a division by zero fails the check instead of passing silently;
+    ``why`` says what to look at) and with the dtype of the argument named ``first`` kept in
+    the result (see :func:`keeping_dtype`)."""
+    run_check(title, without_warnings(keeping_dtype(function, first), why), cases,
+              exercise=exercise, rtol=rtol, atol=atol)
 
 
 def run_property_check(title, function, cases, *, exercise, calls=None):
