@@ -32,7 +32,6 @@ import numbers
 import os
 import re
 import sys
-import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -41,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._files import atomic_file
 from ._validation import check_positive
 from .costs import one_hot  # defined with the costs; lessons import it from here
 from .initialization import as_generator
@@ -291,30 +291,22 @@ def _download(url, destination, timeout, progress):
     """
     from tqdm.auto import tqdm
 
-    fd, partial = tempfile.mkstemp(dir=destination.parent, prefix=f".{destination.name}.",
-                                   suffix=".part")
-    try:
-        request = urllib.request.Request(url, headers={"User-Agent": "nnlib (Python urllib)"})
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(request, timeout=timeout) as r:
-            length = r.headers.get("Content-Length")
-            total = int(length) if length and length.isdigit() else None
-            received = 0
-            with tqdm(total=total, desc=destination.name, unit="B", unit_scale=True,
-                      unit_divisor=1024, disable=not progress) as bar:
-                while chunk := r.read(_CHUNK):
-                    out.write(chunk)
-                    received += len(chunk)
-                    bar.update(len(chunk))
+    request = urllib.request.Request(url, headers={"User-Agent": "nnlib (Python urllib)"})
+    with atomic_file(destination, "wb") as out, urllib.request.urlopen(request,
+                                                                        timeout=timeout) as r:
+        length = r.headers.get("Content-Length")
+        total = int(length) if length and length.isdigit() else None
+        received = 0
+        with tqdm(total=total, desc=destination.name, unit="B", unit_scale=True,
+                  unit_divisor=1024, disable=not progress) as bar:
+            while chunk := r.read(_CHUNK):
+                out.write(chunk)
+                received += len(chunk)
+                bar.update(len(chunk))
         if total is not None and received != total:
             raise MNISTFormatError(f"truncated: received {received} of {total} bytes")
-        content = _verified_content(partial, destination.name)
-        os.chmod(partial, 0o644)
-        os.replace(partial, destination)
-        return content
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(partial)
-        raise
+        out.flush()
+        return _verified_content(out.name, destination.name)
 
 
 def _fetch(folder, filename, mirrors, timeout, progress):
@@ -540,27 +532,20 @@ def _write_decoded(idx, filename, dtype, path):
     digest = hashlib.sha256(header)
     rows = max(1, _DECODE_BYTES // max(1, dtype.itemsize * int(np.prod(idx.shape[1:]))))
     buffer = np.empty((min(rows, idx.shape[0]), *idx.shape[1:]), dtype)
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(header)
-            for start in range(0, idx.shape[0], rows):
-                block = idx[start:start + rows]
-                block = _decode_block(block, dtype, out=buffer[:len(block)])
-                digest.update(block)
-                out.write(block)
-            written = os.fstat(out.fileno()).st_ino
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(partial)
-        raise
+    with atomic_file(path, "wb") as out:
+        out.write(header)
+        for start in range(0, idx.shape[0], rows):
+            block = idx[start:start + rows]
+            block = _decode_block(block, dtype, out=buffer[:len(block)])
+            digest.update(block)
+            out.write(block)
+        written = os.fstat(out.fileno()).st_ino
     sidecar = {"format": DECODED_FORMAT, "source": filename,
                "source_sha256": SHA256[filename], "shape": list(idx.shape),
                "dtype": dtype.name, "sha256": digest.hexdigest()}
     with contextlib.suppress(OSError):  # without its sidecar the file is rebuilt next time
-        _write_atomically(path.with_suffix(".json"), json.dumps(sidecar, indent=1) + "\n")
+        with atomic_file(path.with_suffix(".json"), "w", encoding="utf-8") as out:
+            out.write(json.dumps(sidecar, indent=1) + "\n")
     with open(path, "rb") as file:
         if os.fstat(file.fileno()).st_ino == written:
             return _map(file, dtype, idx.shape, len(header))
@@ -569,20 +554,6 @@ def _write_decoded(idx, filename, dtype, path):
     if array is None:
         raise OSError(f"{path} was replaced while it was being written")
     return array
-
-
-def _write_atomically(path, text):
-    """Write ``text`` to ``path`` through a temporary file renamed into place."""
-    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "w") as out:
-            out.write(text)
-        os.chmod(partial, 0o644)
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(partial)
-        raise
 
 
 def _map(file, dtype, shape, offset):

@@ -13,15 +13,14 @@ the entries ``format``, ``kind`` (``"Model"``, ``"ConvNet"``, ``"RNNClassifier"`
   :class:`ModelFileError` at once instead of allocating what it claims.
 """
 
-import contextlib
 import json
 import math
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from ._files import atomic_file
 
 FILE_FORMAT = "nnlib.Model/2"  # 2: the kind of model and its config as JSON
 META_LIMIT = 1 << 20  # bytes: the format, kind and config entries are small
@@ -55,31 +54,9 @@ def save(network, path):
         path = path.with_name(path.name + ".npz")
     entries = {"format": np.array(FILE_FORMAT), "kind": np.array(type(network).__name__),
                "config": np.array(json.dumps(network.config())), **network.parameters}
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            np.savez(file, **entries)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(path.parent)
+    with atomic_file(path, "wb", durable=True) as file:
+        np.savez(file, **entries)
     return path
-
-
-def _sync_folder(folder):
-    """Flush the folder entry of a renamed file to disk, where the system allows it."""
-    with contextlib.suppress(OSError, AttributeError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 # ----------------------------------------------------------------------------- loading

@@ -19,12 +19,12 @@ interrupted run never leaves half a notebook.
 """
 
 import argparse
-import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from ._files import atomic_file
 
 LESSON_GLOB = "[0-9][0-9]_*.ipynb"
 BACKUPS = "backups"
@@ -138,26 +138,13 @@ def workspace_copy(lesson_path):
 # ----------------------------------------------------------------------------- writing
 
 
-def write_atomically(path, write):
-    """Call ``write(temporary_path)``, then rename the file to ``path``: a failed write leaves
-    no file, or the old one, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".part")
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_notebook(nb, path):
     import nbformat
 
-    write_atomically(path, lambda temporary: nbformat.write(nb, str(temporary)))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path, "w", encoding="utf-8") as file:
+        nbformat.write(nb, file)
 
 
 def backup(path, backups_dir):
@@ -169,7 +156,9 @@ def backup(path, backups_dir):
     while target.exists():
         number += 1
         target = Path(backups_dir) / f"{path.stem}-{stamp}-{number}{path.suffix}"
-    write_atomically(target, lambda temporary: shutil.copyfile(path, temporary))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(target, "wb") as file, open(path, "rb") as original:
+        shutil.copyfileobj(original, file)
     return target
 
 
@@ -208,7 +197,8 @@ def update(notebooks_dir=None, workspace_dir=None, reset=(), log=print):
             log(f"added {target}")
     readme = workspace_dir / "README.md"
     if not readme.exists():
-        write_atomically(readme, lambda temporary: temporary.write_text(README_TEXT))
+        with atomic_file(readme, "w", encoding="utf-8") as file:
+            file.write(README_TEXT)
     stale = sorted(p.name for p in workspace_dir.glob(LESSON_GLOB)
                    if not (notebooks_dir / p.name).exists())
     if stale:

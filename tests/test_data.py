@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import nnlib._files
 from nnlib import data
 from nnlib.data import (
     FILES,
@@ -516,7 +517,7 @@ def refuse_temporary_files(monkeypatch):
     as root, who can write into a folder without write permission)."""
     def read_only(*args, **kwargs):
         raise PermissionError(13, "Permission denied", kwargs.get("dir"))
-    monkeypatch.setattr(data.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(nnlib._files.tempfile, "mkstemp", read_only)
 
 
 def test_a_read_only_folder_loads_into_memory(tmp_path, monkeypatch, capsys):

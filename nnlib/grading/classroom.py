@@ -14,10 +14,10 @@ import csv
 import multiprocessing
 import os
 import secrets
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .._files import atomic_file
 from .grader import Result, grade_submission, load_notebook
 from .notebook import grade_ids
 
@@ -168,25 +168,17 @@ def write_gradebook(results, path):
     columns = exercise_columns(results)
     header = ["learner", "lesson", *columns, "total", "possible", "failures", "flags", "notes",
               "seed"]
-    handle = tempfile.NamedTemporaryFile("w", newline="", encoding="utf-8", delete=False,
-                                         dir=path.parent if str(path.parent) else ".",
-                                         prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for r in results:
-                failures = ([f"notebook: {r.error}"] if r.error else []) + [
-                    f"{grade_id}: {message}" for grade_id, message in r.failures.items()]
-                writer.writerow([r.learner, r.lesson,
-                                 *[f"{r.points[c]:g}" if c in r.points else "" for c in columns],
-                                 f"{r.total:g}", f"{r.max_total:g}", " | ".join(failures),
-                                 " | ".join(r.flags), " | ".join(r.notes),
-                                 "" if r.seed is None else r.seed])
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for r in results:
+            failures = ([f"notebook: {r.error}"] if r.error else []) + [
+                f"{grade_id}: {message}" for grade_id, message in r.failures.items()]
+            writer.writerow([r.learner, r.lesson,
+                             *[f"{r.points[c]:g}" if c in r.points else "" for c in columns],
+                             f"{r.total:g}", f"{r.max_total:g}", " | ".join(failures),
+                             " | ".join(r.flags), " | ".join(r.notes),
+                             "" if r.seed is None else r.seed])
     return path
 
 
