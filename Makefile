@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 NOTEBOOKS = $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 
-.PHONY: lab test unit notebooks lint release nbgrader-env nbgrader-all clean
+.PHONY: lab test unit notebooks lint release nbgrader-env nbgrader-all grade-lessons clean
 
 # nbgrader lives in its own environment (with the course installed, for its kernels), so that
 # the course's own install stays light. tests/test_nbgrader.py uses it.
@@ -68,6 +68,12 @@ nbgrader-env: $(NBGRADER_VENV)/.installed
 nbgrader-all: $(VENV)/.installed-test $(NBGRADER_VENV)/.installed
 	$(BIN)/python -m nnlib download
 	NNLIB_NBGRADER_LESSONS=all $(BIN)/python -m pytest -o addopts="" -p no:cacheprovider tests/test_nbgrader.py
+
+## The grader on every lesson's own solutions, lesson 10 included (CI grades all but 10).
+grade-lessons: $(VENV)/.installed-test
+	$(BIN)/python -m nnlib download
+	NNLIB_GRADE_LESSONS=all $(BIN)/python -m pytest -o addopts="" -p no:cacheprovider \
+		tests/test_grading.py -k every_lessons_own_solutions
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

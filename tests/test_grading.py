@@ -4,6 +4,7 @@ graded in parallel into the gradebook, hidden cases, warnings, function argument
 
 import copy
 import csv
+import os
 import shutil
 import time
 from pathlib import Path
@@ -192,6 +193,11 @@ def test_a_failed_gradebook_write_leaves_the_old_file(tmp_path, class_of_53):
 # -------------------------------------------------------------- every lesson, solved
 
 SOLVED = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# Lesson 10 trains a ConvNet for two minutes, and its exercises take and return plain arrays,
+# as lessons 01-04's do, so in the suite it adds time and no new kind of check; `make
+# grade-lessons` (NNLIB_GRADE_LESSONS=all) grades it too.
+if os.environ.get("NNLIB_GRADE_LESSONS") != "all":
+    SOLVED = [path for path in SOLVED if not path.name.startswith("10_")]
 
 
 @pytest.mark.parametrize("lesson", SOLVED, ids=[p.stem for p in SOLVED])
