@@ -146,7 +146,9 @@ def main(argv=None):
           f"best epoch of {args.repeats} x {args.epochs}; numpy {np.__version__}"
           + (f", torch {torch.__version__}" if torch else ""))
     if torch is not None:
-        X_torch, y_torch = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+        # load_mnist's arrays are read-only (shared by every caller); PyTorch wants its own.
+        X_torch = torch.from_numpy(np.array(X))
+        y_torch = torch.from_numpy(y.astype(np.int64))
 
     print(f"{'architecture':<16} {'threads':>7} {'nnlib s':>8} {'spread':>7} "
           f"{'GEMM-bound s':>12}" + (f" {'torch s':>8} {'spread':>7} {'torch/nnlib':>11}"
