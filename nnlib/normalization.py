@@ -27,7 +27,7 @@ A forward/backward pair in the style of CS231n's ``layers.py``:
 
 import numpy as np
 
-from ._validation import as_float_array, check_finite, check_positive
+from ._validation import as_float_array, check_batch, check_positive
 
 MODES = ("train", "eval")
 EPSILON = 1e-5
@@ -41,11 +41,7 @@ def new_running_stats(n, dtype=np.float32):
 
 def _check_inputs(Z, gamma, beta, mode, running, momentum, eps):
     """``Z``, ``gamma``, ``beta`` as checked floating arrays; raises on anything else."""
-    Z = as_float_array(Z, "Z")
-    if Z.ndim != 2 or Z.shape[0] == 0:
-        raise ValueError(f"Z must be a non-empty 2-D batch (m, n), rows are examples; "
-                         f"got shape {Z.shape}.")
-    check_finite(Z, "Z")
+    Z = check_batch(Z, "Z")
     n = Z.shape[1]
     arrays = []
     for name, value in (("gamma", gamma), ("beta", beta)):

@@ -24,17 +24,13 @@ the style of CS231n's ``layers.py``.
 
 import numpy as np
 
-from ._validation import as_float_array, check_finite
+from ._validation import as_float_array, check_batch
 from .normalization import batchnorm_backward, batchnorm_forward
 
 
 def _check_block(A, W1, b1, W2, b2):
     """The five arrays as floating arrays after checking that their shapes fit together."""
-    A = as_float_array(A, "A")
-    if A.ndim != 2 or A.shape[0] == 0:
-        raise ValueError(f"A must be a non-empty 2-D batch (m, n), rows are examples; got "
-                         f"shape {A.shape}.")
-    check_finite(A, "A")
+    A = check_batch(A, "A")
     n = A.shape[1]
     W1 = as_float_array(W1, "W1")
     if W1.ndim != 2 or W1.shape[0] != n:

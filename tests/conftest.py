@@ -12,6 +12,7 @@ Fixtures for other test files:
   ``load_mnist`` from it adds its decoded ``.npy`` files beside them (see nnlib.data).
 - ``mnist_server`` (session): the base URL of a local mirror, e.g. for ``NNLIB_MNIST_MIRRORS``.
 - ``mnist_mirror``: a fresh ``MirrorServer`` per test, whose URL modes misbehave on purpose.
+- ``blobs`` and ``random_data``: small data sets for training tests (test_model, test_training).
 """
 
 import gzip
@@ -20,9 +21,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nnlib.data import FILES, download_mnist
+from nnlib.toy_data import make_blobs
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -197,3 +200,18 @@ def mnist_mirror():
     server = MirrorServer(shared_mnist_dir()).start()
     yield server
     server.stop()
+
+
+# ----------------------------------------------------------------------------- small data sets
+
+@pytest.fixture
+def blobs():
+    """Three well separated Gaussian clouds in 2-D: (X, y), 300 examples."""
+    return make_blobs(300, centers=3, std=0.5, rng=0)
+
+
+@pytest.fixture
+def random_data():
+    """Noise: 64 examples of 8 features with random labels of 3 classes."""
+    rng = np.random.default_rng(1)
+    return rng.standard_normal((64, 8)).astype(np.float32), rng.integers(0, 3, 64)

@@ -10,21 +10,7 @@ from nnlib.initialization import initialize_parameters
 from nnlib.model import Model, ModelFileError, TrainingDivergedError
 from nnlib.optimizers import Adam
 from nnlib.regularization import dropout_mask, weight_penalty
-from nnlib.toy_data import make_blobs, make_moons
-
-
-@pytest.fixture
-def blobs():
-    """Three well separated Gaussian clouds in 2-D: (X, y), 300 examples."""
-    return make_blobs(300, centers=3, std=0.5, rng=0)
-
-
-@pytest.fixture
-def random_data():
-    """Noise: 64 examples of 8 features with random labels of 3 classes."""
-    rng = np.random.default_rng(1)
-    return rng.standard_normal((64, 8)).astype(np.float32), rng.integers(0, 3, 64)
-
+from nnlib.toy_data import make_moons
 
 # ------------------------------------------------------------------ the model and its weights
 

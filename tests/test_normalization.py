@@ -89,7 +89,7 @@ def test_new_running_stats_are_float32_zeros_and_ones():
 
 def test_bad_inputs_say_what_was_expected(rng):
     Z, gamma, beta = bn_arrays(rng)
-    with pytest.raises(ValueError, match=r"Z must be a non-empty 2-D batch \(m, n\)"):
+    with pytest.raises(ValueError, match=r"Z must be 2-D with shape \(m, n_features\)"):
         batchnorm_forward(Z[0], gamma, beta)
     with pytest.raises(ValueError, match=r"gamma must have one entry per column of Z"):
         batchnorm_forward(Z, gamma[:3], beta)

@@ -58,7 +58,7 @@ def test_shapes_that_do_not_fit_say_what_was_expected(rng):
         residual_forward(A, W1.T, b1, W2, b2)
     with pytest.raises(ValueError, match=r"W2 must have shape \(3, 4\).*added to A"):
         residual_forward(A, W1, b1, W2[:, :2], b2)
-    with pytest.raises(ValueError, match=r"A must be a non-empty 2-D batch"):
+    with pytest.raises(ValueError, match=r"A must be 2-D with shape \(m, n_features\)"):
         residual_forward(A[0], W1, b1, W2, b2)
     _, cache = residual_forward(A, W1, b1, W2, b2)
     with pytest.raises(ValueError, match="dout must have the shape of the block's output"):

@@ -20,17 +20,6 @@ from nnlib.training import (
 )
 
 
-@pytest.fixture
-def blobs():
-    return make_blobs(300, centers=3, std=0.5, rng=0)
-
-
-@pytest.fixture
-def random_data():
-    rng = np.random.default_rng(1)
-    return rng.standard_normal((64, 8)).astype(np.float32), rng.integers(0, 3, 64)
-
-
 def copies(parameters):
     return {key: value.copy() for key, value in parameters.items()}
 
