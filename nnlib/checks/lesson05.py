@@ -150,14 +150,20 @@ def check_value(Value, *, seed=None):
 
 # --- backward_propagation -------------------------------------------------------------------
 
-def backward_case(sizes, hidden, output, m, rng, dtype=np.float64):
-    """Arguments ``(parameters, cache, X, Y)``: nnlib's forward pass on random data, with
-    one-hot targets for a softmax output and 0/1 targets ``(m, 1)``-shaped for a sigmoid."""
+def random_network(sizes, m, rng, dtype, bias_spread):
+    """``(parameters, X)``: Xavier weights, biases of spread ``bias_spread`` (so that no
+    bias is zero and a forgotten ``db`` shows), and ``m`` random examples."""
     parameters = initialize_parameters(*sizes, method="xavier", rng=rng, dtype=dtype)
     for key, value in parameters.items():
         if key.startswith("b"):
-            value += rng.standard_normal(value.shape).astype(dtype) * dtype(0.5)
-    X = rng.standard_normal((m, sizes[0])).astype(dtype)
+            value += rng.standard_normal(value.shape).astype(dtype) * dtype(bias_spread)
+    return parameters, rng.standard_normal((m, sizes[0])).astype(dtype)
+
+
+def backward_case(sizes, hidden, output, m, rng, dtype=np.float64):
+    """Arguments ``(parameters, cache, X, Y)``: nnlib's forward pass on random data, with
+    one-hot targets for a softmax output and 0/1 targets ``(m, 1)``-shaped for a sigmoid."""
+    parameters, X = random_network(sizes, m, rng, dtype, bias_spread=0.5)
     n_out = sizes[-1]
     if output == "softmax":
         Y = np.eye(n_out, dtype=dtype)[rng.integers(n_out, size=m)]
@@ -390,11 +396,7 @@ def backward_last_weight_rows_reversed(parameters, cache, X, Y):
 
 def gradient_check_case(sizes, hidden, m, rng, dtype=np.float64):
     """``(parameters, X, Y)`` for a small network with a softmax or sigmoid output."""
-    parameters = initialize_parameters(*sizes, method="xavier", rng=rng, dtype=dtype)
-    for key, value in parameters.items():
-        if key.startswith("b"):
-            value += rng.standard_normal(value.shape).astype(dtype) * dtype(0.3)
-    X = rng.standard_normal((m, sizes[0])).astype(dtype)
+    parameters, X = random_network(sizes, m, rng, dtype, bias_spread=0.3)
     n_out = sizes[-1]
     Y = (np.eye(n_out, dtype=dtype)[rng.integers(n_out, size=m)] if n_out > 1
          else (rng.random((m, 1)) < 0.5).astype(dtype))
